@@ -1,0 +1,1 @@
+"""DIMIS — Defense Industry Management Information System."""

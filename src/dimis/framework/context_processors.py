@@ -1,0 +1,25 @@
+from django.utils.translation import gettext_lazy as _
+
+from .registry import registry
+
+SECTIONS = {
+    "organisation": _("Organisation"),
+    "access": _("Access"),
+}
+
+
+def navigation(request):
+    if not getattr(request, "user", None) or not request.user.is_authenticated:
+        return {}
+    menu: dict[str, list] = {}
+    for config in registry:
+        if config.menu:
+            section, order = config.menu
+            menu.setdefault(section, []).append(
+                (order, config.model._meta.verbose_name_plural, config.url("list"))
+            )
+    nav = [
+        (SECTIONS.get(s, s), [(label, url) for _, label, url in sorted(items)])
+        for s, items in menu.items()
+    ]
+    return {"nav_sections": nav}

@@ -1,0 +1,70 @@
+"""How a field of a record is shown in a list, a detail page and an export."""
+
+import datetime
+
+from django.db import models
+from django.utils import formats
+from django.utils.translation import gettext as _
+
+
+def field_label(model, name: str) -> str:
+    try:
+        return str(model._meta.get_field(name).verbose_name)
+    except Exception:
+        return name
+
+
+def raw_value(obj, name: str):
+    value = obj
+    for part in name.split("__"):
+        if value is None:
+            return None
+        field = value._meta.get_field(part) if hasattr(value, "_meta") else None
+        if field is not None and field.choices:
+            value = getattr(value, f"get_{part}_display")()
+        else:
+            value = getattr(value, part)
+    return value
+
+
+def display_value(obj, name: str) -> str:
+    value = raw_value(obj, name)
+    if value is None or value == "":
+        return "—"
+    if isinstance(value, bool):
+        return _("Yes") if value else _("No")
+    if isinstance(value, datetime.datetime):
+        return formats.date_format(value, "SHORT_DATETIME_FORMAT")
+    if isinstance(value, datetime.date):
+        return formats.date_format(value, "SHORT_DATE_FORMAT")
+    if isinstance(value, int | float) and not isinstance(value, bool):
+        return formats.number_format(value, force_grouping=True)
+    if isinstance(value, list):
+        return ", ".join(str(v) for v in value)
+    return str(value)
+
+
+def link_for(obj, name: str) -> str | None:
+    """The detail URL of a related record shown in this column, when it has a page."""
+    from .registry import registry
+
+    value = raw_value(obj, name)
+    if isinstance(value, models.Model) and type(value) in registry:
+        return registry.get(value).url("detail", value.pk)
+    return None
+
+
+def export_value(obj, name: str):
+    """Native values for XLSX (dates stay dates), text for related records and choices."""
+    value = raw_value(obj, name)
+    if isinstance(value, models.Model):
+        return str(value)
+    if isinstance(value, datetime.datetime):
+        return value.replace(tzinfo=None)
+    if isinstance(value, list | dict):
+        return str(value)
+    if hasattr(value, "__html__") or (
+        value is not None and not isinstance(value, int | float | str | datetime.date | bool)
+    ):
+        return str(value)
+    return value

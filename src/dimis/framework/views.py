@@ -1,0 +1,292 @@
+"""Generic views every registered model gets: list (filter, sort, paginate, columns, export),
+detail with history, add/edit, delete and import. Every queryset passes through `restricted()`."""
+
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied
+from django.core.paginator import Paginator
+from django.db import transaction
+from django.db.models import ProtectedError
+from django.http import Http404, HttpResponse, StreamingHttpResponse
+from django.shortcuts import redirect, render
+from django.utils.text import slugify
+from django.utils.translation import gettext as _
+from django.views import View
+
+from dimis.core.models import ChangeRecord
+
+from .display import display_value, export_value, field_label, link_for
+from .importer import import_rows
+from .models import ConcurrentEditError
+from .tabular import TableFileError, csv_stream, xlsx_bytes
+
+PAGE_SIZES = (25, 50, 100, 250)
+
+
+def can(user, model, action: str) -> bool:
+    """May the user do `action` on this model anywhere? (Which rows: restrict() decides.)"""
+    if user.is_superuser:
+        return True
+    return user.grants.filter(role__in=list(model.roles_for(action))).exists()
+
+
+class ObjectView(View):
+    config = None
+    action = "view"
+
+    def restricted(self, action: str | None = None):
+        """The only way these views reach rows: restricted to the user, deny by default."""
+        qs = self.config.model.objects.all()
+        if self.config.select_related:
+            qs = qs.select_related(*self.config.select_related)
+        return qs.restrict(self.request.user, action or self.action)
+
+    def get_object(self, pk, action: str = "view"):
+        obj = self.restricted("view").filter(pk=pk).first()
+        if obj is None:
+            raise Http404(_("No such record, or you may not see it."))
+        if action != "view" and not self.restricted(action).filter(pk=pk).exists():
+            raise PermissionDenied(_("You may see this record but not change it."))
+        return obj
+
+    def context(self, **extra):
+        model = self.config.model
+        return {
+            "config": self.config,
+            "model_name": model._meta.verbose_name,
+            "model_name_plural": model._meta.verbose_name_plural,
+            "can_add": can(self.request.user, model, "add"),
+            "can_change": can(self.request.user, model, "change"),
+            "can_delete": can(self.request.user, model, "delete"),
+            **extra,
+        }
+
+
+class ObjectListView(ObjectView):
+    template_name = "framework/object_list.html"
+
+    def columns(self, request) -> list[str]:
+        available = self.available_columns()
+        key = self.config.label
+        prefs = (
+            request.user.preferences.setdefault("columns", {})
+            if hasattr(request.user, "preferences")
+            else {}
+        )
+        if "columns" in request.GET:
+            chosen = [c for c in request.GET.getlist("columns") if c in available] or list(
+                self.config.columns
+            )
+            if prefs.get(key) != chosen:
+                prefs[key] = chosen
+                request.user.save(update_fields=["preferences"])
+            return chosen
+        return [c for c in prefs.get(key, self.config.columns) if c in available] or list(
+            self.config.columns
+        )
+
+    def available_columns(self) -> list[str]:
+        names = list(dict.fromkeys([*self.config.columns, *self.config.detail_fields]))
+        return [n for n in names if not self.config.model._meta.get_field(n).many_to_many]
+
+    def get(self, request):
+        filterset = self.config.filterset_class(
+            request.GET or None, queryset=self.restricted(), request=request
+        )
+        qs = filterset.qs if filterset.is_bound and filterset.is_valid() else filterset.queryset
+        if filterset.is_bound and not filterset.is_valid():
+            qs = qs.none()
+        columns = self.columns(request)
+        sort = request.GET.get("sort", "")
+        if sort.lstrip("-") in columns:
+            qs = qs.order_by(sort, "pk")
+        export = request.GET.get("export")
+        if export in ("csv", "xlsx"):
+            return self.export(qs, columns, export)
+        try:
+            per_page = int(request.GET.get("per_page", 25))
+        except ValueError:
+            per_page = 25
+        per_page = per_page if per_page in PAGE_SIZES else 25
+        page = Paginator(qs, per_page).get_page(request.GET.get("page"))
+        rows = [
+            (obj, [(display_value(obj, c), link_for(obj, c)) for c in columns])
+            for obj in page.object_list
+        ]
+        query = request.GET.copy()
+        query.pop("page", None)
+        ctx = self.context(
+            filterset=filterset,
+            page=page,
+            rows=rows,
+            columns=[(c, field_label(self.config.model, c)) for c in columns],
+            available_columns=[
+                (c, field_label(self.config.model, c), c in columns)
+                for c in self.available_columns()
+            ],
+            sort=sort,
+            per_page=per_page,
+            page_sizes=PAGE_SIZES,
+            query=query.urlencode(),
+        )
+        template = (
+            "framework/_object_table.html"
+            if request.headers.get("HX-Request")
+            else self.template_name
+        )
+        return render(request, template, ctx)
+
+    def export(self, qs, columns, fmt):
+        model = self.config.model
+        header = [field_label(model, c) for c in columns]
+        rows = ([export_value(obj, c) for c in columns] for obj in qs.iterator(chunk_size=2000))
+        filename = slugify(str(model._meta.verbose_name_plural)) or model._meta.model_name
+        if fmt == "csv":
+            response = StreamingHttpResponse(
+                csv_stream(header, rows), content_type="text/csv; charset=utf-8"
+            )
+            response["Content-Disposition"] = f'attachment; filename="{filename}.csv"'
+            return response
+        response = HttpResponse(
+            xlsx_bytes(str(model._meta.verbose_name_plural), header, rows),
+            content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+        )
+        response["Content-Disposition"] = f'attachment; filename="{filename}.xlsx"'
+        return response
+
+
+class ObjectDetailView(ObjectView):
+    template_name = "framework/object_detail.html"
+
+    def get(self, request, pk):
+        obj = self.get_object(pk)
+        fields = [
+            (field_label(self.config.model, n), display_value(obj, n), link_for(obj, n))
+            for n in self.config.detail_fields
+        ]
+        return render(
+            request, self.template_name, self.context(object=obj, fields=fields, tab="details")
+        )
+
+
+class ObjectHistoryView(ObjectView):
+    template_name = "framework/object_history.html"
+
+    def get(self, request, pk):
+        obj = self.get_object(pk)
+        records = ChangeRecord.objects.filter(
+            object_type=self.config.label, object_id=str(obj.pk)
+        ).select_related("user")[:200]
+        model = self.config.model
+        labels = {f.attname: str(f.verbose_name) for f in model._meta.concrete_fields}
+        changes = [
+            (record, [(labels.get(k, k), b, a) for k, b, a in record.changed_fields()])
+            for record in records
+        ]
+        return render(
+            request, self.template_name, self.context(object=obj, changes=changes, tab="history")
+        )
+
+
+class ObjectEditView(ObjectView):
+    template_name = "framework/object_form.html"
+
+    def get_form(self, request, obj):
+        return self.config.form_class(
+            data=request.POST if request.method == "POST" else None,
+            files=request.FILES if request.method == "POST" else None,
+            instance=obj,
+            user=request.user,
+        )
+
+    def get_instance(self, pk):
+        if pk is None:
+            if not can(self.request.user, self.config.model, "add"):
+                raise PermissionDenied(_("You may not add records of this kind."))
+            return self.config.model()
+        return self.get_object(pk, "change")
+
+    def get(self, request, pk=None):
+        obj = self.get_instance(pk)
+        return render(
+            request, self.template_name, self.context(object=obj, form=self.get_form(request, obj))
+        )
+
+    def post(self, request, pk=None):
+        obj = self.get_instance(pk)
+        form = self.get_form(request, obj)
+        status = 200
+        if form.is_valid():
+            try:
+                with transaction.atomic():
+                    saved = form.save()
+            except ConcurrentEditError:
+                status = 409
+            else:
+                messages.success(request, _("Saved %(object)s.") % {"object": saved})
+                return redirect(saved.get_absolute_url())
+        else:
+            status = 400
+        return render(
+            request, self.template_name, self.context(object=obj, form=form), status=status
+        )
+
+
+class ObjectDeleteView(ObjectView):
+    template_name = "framework/object_confirm_delete.html"
+
+    def get(self, request, pk):
+        obj = self.get_object(pk, "delete")
+        return render(request, self.template_name, self.context(object=obj))
+
+    def post(self, request, pk):
+        obj = self.get_object(pk, "delete")
+        label = str(obj)
+        try:
+            with transaction.atomic():
+                obj.delete()
+        except ProtectedError:
+            messages.error(
+                request,
+                _("%(object)s is still used by other records and cannot be deleted.")
+                % {"object": label},
+            )
+            return redirect(obj.get_absolute_url())
+        messages.success(request, _("Deleted %(object)s.") % {"object": label})
+        return redirect(self.config.url("list"))
+
+
+class ObjectImportView(ObjectView):
+    template_name = "framework/object_import.html"
+    action = "add"
+
+    def dispatch(self, request, *args, **kwargs):
+        if not can(request.user, self.config.model, "add"):
+            raise PermissionDenied(_("You may not add records of this kind."))
+        return super().dispatch(request, *args, **kwargs)
+
+    def get(self, request):
+        return render(request, self.template_name, self.context(fields=self.import_columns()))
+
+    def import_columns(self):
+        form = self.config.import_form_class(user=self.request.user)
+        return [(name, str(f.label), f.required) for name, f in form.fields.items()]
+
+    def post(self, request):
+        upload = request.FILES.get("file")
+        errors = []
+        if upload is None:
+            errors = [_("Choose a CSV or XLSX file to import.")]
+        else:
+            try:
+                result = import_rows(self.config, request.user, upload)
+            except TableFileError as error:
+                errors = [str(error)]
+            else:
+                if result.ok:
+                    messages.success(
+                        request, _("Imported %(count)s records.") % {"count": result.created}
+                    )
+                    return redirect(self.config.url("list"))
+                errors = result.errors
+        ctx = self.context(fields=self.import_columns(), errors=errors)
+        return render(request, self.template_name, ctx, status=400)
