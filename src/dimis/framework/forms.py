@@ -11,9 +11,11 @@ from .models import ConcurrentEditError, VersionedMixin
 
 class DimisModelForm(forms.ModelForm):
     """Knows its user: foreign keys offer only visible rows, owner fields only writable units,
-    classification only up to the user's clearance. A stale version is a form error."""
+    classification only up to the user's clearance. A stale version is a form error.
+    Extra ModelChoiceFields named in `owner_fields` offer only units the user may write under."""
 
     for_import = False
+    owner_fields: tuple[str, ...] = ()
 
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)
@@ -23,7 +25,7 @@ class DimisModelForm(forms.ModelForm):
         for name, field in self.fields.items():
             if isinstance(field, forms.ModelChoiceField):
                 related = field.queryset.model
-                if is_owner_field(model, name):
+                if is_owner_field(model, name) or name in self.owner_fields:
                     field.queryset = owner_units(model, user, action)
                 else:
                     field.queryset = visible(related, user)
@@ -52,7 +54,7 @@ class DimisModelForm(forms.ModelForm):
             raise
 
 
-def build_form(config, for_import: bool = False):
+def build_form(config, for_import: bool = False, base=None):
     model = config.model
     fields = list(config.import_fields if for_import else config.form_fields)
     attrs = {"for_import": for_import}
@@ -81,4 +83,4 @@ def build_form(config, for_import: bool = False):
                     )
     meta = type("Meta", (), {"model": model, "fields": fields})
     attrs["Meta"] = meta
-    return type(f"{model.__name__}Form", (DimisModelForm,), attrs)
+    return type(f"{model.__name__}Form", (base or DimisModelForm,), attrs)

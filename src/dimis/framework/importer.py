@@ -20,15 +20,14 @@ class ImportResult:
         return not self.errors
 
 
-def _header_names(config) -> dict[str, str]:
+def _header_names(fields) -> dict[str, str]:
     """Every way a column may be titled (field name, English or Vietnamese label) -> field name."""
     names = {}
-    for name in config.import_fields:
-        f = config.model._meta.get_field(name)
+    for name, field in fields.items():
         names[name.lower()] = name
         for language in ("en", "vi"):
             with override(language):
-                names[str(f.verbose_name).strip().lower()] = name
+                names[str(field.label).strip().lower()] = name
     return names
 
 
@@ -47,7 +46,9 @@ def _cell_text(value) -> str:
 def import_rows(config, user, upload) -> ImportResult:
     result = ImportResult()
     header, rows = read_table(upload)
-    names = _header_names(config)
+    form_class = config.import_form_class
+    fields = form_class(user=user).fields
+    names = _header_names(fields)
     columns = []
     for title in header:
         name = names.get(title.strip().lower())
@@ -61,10 +62,7 @@ def import_rows(config, user, upload) -> ImportResult:
                 }
             )
         columns.append(name)
-    form_class = config.import_form_class
-    missing = [
-        n for n, f in form_class(user=user).fields.items() if f.required and n not in columns
-    ]
+    missing = [n for n, f in fields.items() if f.required and n not in columns]
     for name in missing:
         result.errors.append(_("Required column “%(name)s” is missing.") % {"name": name})
     if result.errors:

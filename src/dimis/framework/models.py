@@ -94,15 +94,12 @@ class ChangeLoggedMixin(models.Model):
 
         with transaction.atomic(using=kwargs.get("using")):
             adding = self._state.adding
-            self.save_versioned(*args, **kwargs)
+            super().save(*args, **kwargs)
             before = None if adding else getattr(self, "_loaded_snapshot", None)
             after = self.snapshot()
             if before != after:
                 record_change(self, "create" if adding else "update", before, after)
             self._loaded_snapshot = after
-
-    def save_versioned(self, *args, **kwargs):
-        super().save(*args, **kwargs)
 
     def delete(self, *args, **kwargs):
         from dimis.core.changelog import record_change
@@ -125,7 +122,7 @@ class VersionedMixin(models.Model):
     class Meta:
         abstract = True
 
-    def save_versioned(self, *args, **kwargs):
+    def save(self, *args, **kwargs):
         if not self._state.adding and self.pk is not None:
             updated = (
                 type(self)
@@ -141,7 +138,7 @@ class VersionedMixin(models.Model):
                     code="stale",
                 )
             self.version += 1
-        super().save_versioned(*args, **kwargs)
+        super().save(*args, **kwargs)
 
 
 class ClassifiedMixin(models.Model):

@@ -66,19 +66,21 @@ class ModelConfig:
     def form_class(self):
         from .forms import build_form
 
-        return self._override("form") or build_form(self)
+        return self._override("form") or build_form(self, base=self._override("form_base"))
 
     @cached_property
     def import_form_class(self):
         from .forms import build_form
 
-        return self._override("import_form") or build_form(self, for_import=True)
+        return self._override("import_form") or build_form(
+            self, for_import=True, base=self._override("form_base")
+        )
 
     @cached_property
     def serializer_class(self):
         from .serializers import build_serializer
 
-        return self._override("serializer") or build_serializer(self)
+        return self._override("serializer") or build_serializer(self, base=self._override("serializer_base"))
 
     def _override(self, name):
         value = self.overrides.get(name)
@@ -87,9 +89,11 @@ class ModelConfig:
 
 OVERRIDABLE = (
     "form",
+    "form_base",
     "import_form",
     "filterset",
     "serializer",
+    "serializer_base",
     "list_view",
     "detail_view",
     "edit_view",

@@ -12,6 +12,7 @@ from .models import VersionedMixin
 
 class DimisModelSerializer(serializers.ModelSerializer):
     display = serializers.SerializerMethodField()
+    owner_fields: tuple[str, ...] = ()
 
     def get_display(self, obj) -> str:
         return str(obj)
@@ -28,7 +29,7 @@ class DimisModelSerializer(serializers.ModelSerializer):
                 and not field.read_only
                 and user is not None
             ):
-                if is_owner_field(model, name):
+                if is_owner_field(model, name) or name in self.owner_fields:
                     field.queryset = owner_units(model, user, "add" if adding else "change")
                 else:
                     field.queryset = visible(field.queryset.model, user)
@@ -79,9 +80,11 @@ class DimisModelSerializer(serializers.ModelSerializer):
         return super().create(validated_data)
 
 
-def build_serializer(config):
+def build_serializer(config, base=None):
     model = config.model
+    base = base or DimisModelSerializer
     fields = ["id", "display", *config.form_fields]
+    fields += [n for n in base._declared_fields if n not in fields]
     if issubclass(model, VersionedMixin):
         fields.append("version")
     for extra in ("created", "last_updated"):
@@ -92,4 +95,4 @@ def build_serializer(config):
         (),
         {"model": model, "fields": fields, "read_only_fields": ["created", "last_updated"]},
     )
-    return type(f"{model.__name__}Serializer", (DimisModelSerializer,), {"Meta": meta})
+    return type(f"{model.__name__}Serializer", (base,), {"Meta": meta})

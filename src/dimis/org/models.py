@@ -41,7 +41,7 @@ class OrgUnitQuerySet(RestrictedQuerySet):
     def subtree(self, root, on: datetime.date | None = None, include_root: bool = True):
         """The root and every unit under it on date `on`, in one query."""
         root_id = root.pk if isinstance(root, OrgUnit) else root
-        sql, params = subtree_sql("SELECT %s", [root_id], on or today())
+        sql, params = subtree_sql("SELECT CAST(%s AS BIGINT)", [root_id], on or today())
         qs = self.filter(InUnitSet("id", sql, params))
         return qs if include_root else qs.exclude(pk=root_id)
 
@@ -104,6 +104,8 @@ class OrgUnit(UnitScopedModel):
         menu = ("organisation", 10)
         write_roles = {Role.ADMINISTRATOR}
         detail_view = "dimis.org.views.OrgUnitDetailView"
+        form_base = "dimis.org.forms.OrgUnitFormBase"
+        serializer_base = "dimis.org.forms.OrgUnitSerializerBase"
 
     def __str__(self):
         return f"{self.name} ({self.abbreviation})" if self.abbreviation else self.name
@@ -133,7 +135,8 @@ class UnitLink(UnitScopedModel):
         _("valid to"), null=True, blank=True, help_text=_("Empty while still in force.")
     )
 
-    unit_field = "child"
+    # Placing a unit under a parent is the parent's administrators' decision.
+    unit_field = "parent"
 
     class Meta:
         ordering = ["child__code", "valid_from"]
@@ -175,7 +178,7 @@ class UnitLink(UnitScopedModel):
             )
 
     def _check_cycle(self):
-        sql, params = subtree_sql("SELECT %s", [self.child_id], self.valid_from)
+        sql, params = subtree_sql("SELECT CAST(%s AS BIGINT)", [self.child_id], self.valid_from)
         if OrgUnit.objects.filter(pk=self.parent_id).filter(InUnitSet("id", sql, params)).exists():
             raise ValidationError(
                 {"parent": _("The parent is under this unit: the tree would loop.")}
