@@ -23,11 +23,11 @@ class ImportResult:
 def _header_names(fields) -> dict[str, str]:
     """Every way a column may be titled (field name, English or Vietnamese label) -> field name."""
     names = {}
-    for name, field in fields.items():
+    for name, form_field in fields.items():
         names[name.lower()] = name
         for language in ("en", "vi"):
             with override(language):
-                names[str(field.label).strip().lower()] = name
+                names[str(form_field.label).strip().lower()] = name
     return names
 
 

@@ -80,7 +80,9 @@ class ModelConfig:
     def serializer_class(self):
         from .serializers import build_serializer
 
-        return self._override("serializer") or build_serializer(self, base=self._override("serializer_base"))
+        return self._override("serializer") or build_serializer(
+            self, base=self._override("serializer_base")
+        )
 
     def _override(self, name):
         value = self.overrides.get(name)

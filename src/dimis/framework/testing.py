@@ -50,7 +50,9 @@ def make_unit(code, parent=None, **extra):
 
     from dimis.org.models import OrgUnit, UnitLink
 
-    unit = OrgUnit.objects.create(code=code, name=f"Unit {code}", kind=extra.pop("kind", "department"), **extra)
+    unit = OrgUnit.objects.create(
+        code=code, name=f"Unit {code}", kind=extra.pop("kind", "department"), **extra
+    )
     if parent is not None:
         UnitLink.objects.create(child=unit, parent=parent, valid_from=datetime.date(2000, 1, 1))
     return unit
@@ -59,7 +61,9 @@ def make_unit(code, parent=None, **extra):
 def make_user(username, clearance=Classification.UNCLASSIFIED, grants=()):
     from dimis.users.models import Grant, User
 
-    user = User.objects.create_user(username=username, password="pw-" + username, clearance=clearance)
+    user = User.objects.create_user(
+        username=username, password="pw-" + username, clearance=clearance
+    )
     for role, unit in grants:
         Grant.objects.create(user=user, role=role, unit=unit)
     return user
@@ -185,7 +189,9 @@ class RegisteredModelTests:
         assert response.status_code == 302, response.content.decode()[:3000]
         assert self.model.objects.count() == before + 1
         created = self.model.objects.order_by("-pk").first()
-        record = ChangeRecord.objects.filter(object_type=self.config.label, object_id=str(created.pk)).get()
+        record = ChangeRecord.objects.filter(
+            object_type=self.config.label, object_id=str(created.pk)
+        ).get()
         assert record.action == "create"
         assert record.user == self.writer_user(world)
         assert record.source == "web"
@@ -204,7 +210,10 @@ class RegisteredModelTests:
         # A second edit based on the old version is refused and changes nothing.
         stale = client.post(self.config.url("edit", obj.pk), {**data, field: original})
         assert stale.status_code == 409, (stale.status_code, stale.content.decode()[:3000])
-        assert "Someone else saved this record" in stale.content.decode() or "Người khác" in stale.content.decode()
+        assert (
+            "Someone else saved this record" in stale.content.decode()
+            or "Người khác" in stale.content.decode()
+        )
         obj.refresh_from_db()
         assert getattr(obj, field) == value or getattr(obj, f"{field}_id", None) == value
 
@@ -214,7 +223,9 @@ class RegisteredModelTests:
         self.login(client, self.writer_user(world))
         assert client.post(self.config.url("delete", pk)).status_code == 302
         assert not self.model.objects.filter(pk=pk).exists()
-        assert ChangeRecord.objects.filter(object_type=self.config.label, object_id=str(pk), action="delete").exists()
+        assert ChangeRecord.objects.filter(
+            object_type=self.config.label, object_id=str(pk), action="delete"
+        ).exists()
 
     # -- access ----------------------------------------------------------------------------------
     def test_records_of_other_units_are_invisible_everywhere(self, world, client):
@@ -227,7 +238,9 @@ class RegisteredModelTests:
         exported = csv_rows(client.get(self.config.url("list") + "?export=csv"))
         assert len(exported) == 1 + self.model.objects.restrict(world.planner).count()
         api = self.api(world.planner)
-        ids = {row["id"] for row in api.get(self.config.api_url() + "?limit=1000").json()["results"]}
+        ids = {
+            row["id"] for row in api.get(self.config.api_url() + "?limit=1000").json()["results"]
+        }
         assert mine.pk in ids and theirs.pk not in ids
         assert api.get(f"{self.config.api_url()}{theirs.pk}/").status_code == 404
         assert api.delete(f"{self.config.api_url()}{theirs.pk}/").status_code == 404
@@ -289,7 +302,10 @@ class RegisteredModelTests:
         assert len(sheet) == len(rows)
 
     def _import_row(self, world):
-        return {k: (v.format(unit=world.f1.code) if isinstance(v, str) else v) for k, v in self.import_row.items()}
+        return {
+            k: (v.format(unit=world.f1.code) if isinstance(v, str) else v)
+            for k, v in self.import_row.items()
+        }
 
     def test_import_valid_rows(self, world, client):
         row = self._import_row(world)

@@ -14,7 +14,10 @@ from .models import OrgUnit, UnitLink
 def _place(unit, parent):
     if parent is not None:
         UnitLink.objects.create(
-            child=unit, parent=parent, valid_from=unit.established or today(), classification=unit.classification
+            child=unit,
+            parent=parent,
+            valid_from=unit.established or today(),
+            classification=unit.classification,
         )
 
 
@@ -54,7 +57,9 @@ class OrgUnitSerializerBase(DimisModelSerializer):
     def validate(self, attrs):
         user = self.context["request"].user
         if self.instance is None and attrs.get("parent") is None and not user.is_superuser:
-            raise serializers.ValidationError({"parent": _("Give the unit the new unit sits under.")})
+            raise serializers.ValidationError(
+                {"parent": _("Give the unit the new unit sits under.")}
+            )
         if self.instance is not None:
             attrs.pop("parent", None)
         return super().validate(attrs)

@@ -4,6 +4,7 @@ import unicodedata
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import OuterRef, Q, Subquery
+from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
 from dimis.framework.access import InUnitSet, subtree_sql, today
@@ -15,6 +16,10 @@ def latin(text: str) -> str:
     """'Phan Văn Giang' -> 'Phan Van Giang': how English-language reports write names."""
     text = text.replace("Đ", "D").replace("đ", "d")
     return "".join(c for c in unicodedata.normalize("NFD", text) if not unicodedata.combining(c))
+
+
+def in_english() -> bool:
+    return (get_language() or "vi").startswith("en")
 
 
 class UnitKind(models.TextChoices):
@@ -108,7 +113,13 @@ class OrgUnit(UnitScopedModel):
         serializer_base = "dimis.org.forms.OrgUnitSerializerBase"
 
     def __str__(self):
-        return f"{self.name} ({self.abbreviation})" if self.abbreviation else self.name
+        name = self.display_name
+        return f"{name} ({self.abbreviation})" if self.abbreviation else name
+
+    @property
+    def display_name(self) -> str:
+        """The name in the reader's language where the English one is known."""
+        return self.name_en if self.name_en and in_english() else self.name
 
     def clean(self):
         if self.established and self.dissolved and self.dissolved < self.established:
@@ -216,7 +227,7 @@ class Rank(ReferenceModel):
         menu = ("organisation", 40)
 
     def __str__(self):
-        return self.name
+        return self.name_en if in_english() else self.name
 
 
 class Person(OwnedModel):
@@ -322,7 +333,8 @@ class Appointment(OwnedModel):
         write_roles = {Role.PLANNER, Role.ADMINISTRATOR}
 
     def __str__(self):
-        return f"{self.person}, {self.position}"
+        position = self.position_en if self.position_en and in_english() else self.position
+        return f"{self.person}, {position}"
 
     def clean(self):
         if self.valid_to and self.valid_from and self.valid_to <= self.valid_from:
