@@ -6,3 +6,10 @@ class CoreConfig(AppConfig):
     name = "dimis.core"
     label = "core"
     verbose_name = _("Core")
+
+    def ready(self):
+        from django.db.models.signals import post_delete
+
+        from .changelog import log_deletion
+
+        post_delete.connect(log_deletion, dispatch_uid="dimis-change-log-delete")

@@ -64,6 +64,14 @@ def record_change(instance, action: str, before: dict | None, after: dict | None
     return record
 
 
+def log_deletion(sender, instance, **kwargs):
+    """post_delete receiver: every deleted change-logged row, cascades included."""
+    from dimis.framework.models import ChangeLoggedMixin
+
+    if isinstance(instance, ChangeLoggedMixin):
+        record_change(instance, "delete", instance.snapshot(), None)
+
+
 def verify_chain(batch_size: int = 2000) -> tuple[bool, str]:
     """Walk the chain in order; name the first record altered or removed."""
     expected_prev, expected_seq = GENESIS, 1

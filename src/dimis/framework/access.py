@@ -67,8 +67,10 @@ class InUnitSet(Expression):
         return f"{column_sql} IN ({self.sql})", [*column_params, *self.params]
 
 
-def user_roles_cover(user, roles) -> bool:
-    """Does the user hold any of `roles` anywhere? (Used to show or hide write buttons.)"""
+def can(user, model, action: str) -> bool:
+    """May the user do `action` on this model anywhere? (Which rows: restrict() decides.)"""
+    if not getattr(user, "is_authenticated", False) or not user.is_active:
+        return False
     if user.is_superuser:
         return True
-    return user.grants.filter(role__in=list(roles)).exists()
+    return user.grants.filter(role__in=sorted(model.roles_for(action))).exists()

@@ -65,7 +65,10 @@ def json_value(value):
 
 
 class ChangeLoggedMixin(models.Model):
-    """Saves and deletes are written to the hash-chained change log, in the same transaction."""
+    """Saves and deletes are written to the hash-chained change log, in the same transaction.
+
+    Saves are logged here; deletes by core's post_delete receiver, so that rows removed by a
+    cascade or a queryset .delete() are logged too (Django's collector sends it for each row)."""
 
     created = models.DateTimeField(_("created"), auto_now_add=True)
     last_updated = models.DateTimeField(_("last updated"), auto_now=True)
@@ -100,18 +103,6 @@ class ChangeLoggedMixin(models.Model):
             if before != after:
                 record_change(self, "create" if adding else "update", before, after)
             self._loaded_snapshot = after
-
-    def delete(self, *args, **kwargs):
-        from dimis.core.changelog import record_change
-
-        with transaction.atomic(using=kwargs.get("using")):
-            before = self.snapshot()
-            pk = self.pk
-            result = super().delete(*args, **kwargs)
-            self.pk = pk
-            record_change(self, "delete", before, None)
-            self.pk = None
-            return result
 
 
 class VersionedMixin(models.Model):

@@ -269,6 +269,12 @@ class RegisteredModelTests:
         assert client.get(self.config.url("add")).status_code == 403
         assert client.post(self.config.url("delete", obj.pk)).status_code in (403, 404)
         assert self.model.objects.filter(pk=obj.pk).exists()
+        api = self.api(world.viewer)
+        data = self.form_data(world.other)
+        before = self.model.objects.count()
+        assert api.post(self.config.api_url(), data, format="json").status_code == 403
+        assert api.delete(f"{self.config.api_url()}{obj.pk}/").status_code in (403, 404)
+        assert self.model.objects.count() == before and self.model.objects.filter(pk=obj.pk).exists()
 
     # -- API -------------------------------------------------------------------------------------
     def test_api_create_update_delete(self, world):

@@ -14,19 +14,13 @@ from django.views import View
 
 from dimis.core.models import ChangeRecord
 
+from .access import can
 from .display import display_value, export_value, field_label, link_for
 from .importer import import_rows
 from .models import ConcurrentEditError
 from .tabular import TableFileError, csv_stream, xlsx_bytes
 
 PAGE_SIZES = (25, 50, 100, 250)
-
-
-def can(user, model, action: str) -> bool:
-    """May the user do `action` on this model anywhere? (Which rows: restrict() decides.)"""
-    if user.is_superuser:
-        return True
-    return user.grants.filter(role__in=list(model.roles_for(action))).exists()
 
 
 class ObjectView(View):
