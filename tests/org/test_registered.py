@@ -12,7 +12,13 @@ class TestOrgUnit(RegisteredModelTests):
     model = OrgUnit
     writer = "admin"
     change = ("name", "Nhà máy Z199")
-    import_row = {"code": "NEW1", "name": "Nhà máy mới", "kind": "factory", "classification": "0", "parent": "{unit}"}
+    import_row = {
+        "code": "NEW1",
+        "name": "Nhà máy mới",
+        "kind": "factory",
+        "classification": "0",
+        "parent": "{unit}",
+    }
 
     def make(self, unit, **extra):
         n = OrgUnit.objects.count()
@@ -21,7 +27,13 @@ class TestOrgUnit(RegisteredModelTests):
         return child
 
     def form_data(self, unit):
-        return {"code": "Z900", "name": "Nhà máy Z900", "kind": "factory", "classification": 0, "parent": unit.pk}
+        return {
+            "code": "Z900",
+            "name": "Nhà máy Z900",
+            "kind": "factory",
+            "classification": 0,
+            "parent": unit.pk,
+        }
 
 
 class TestPerson(RegisteredModelTests):
@@ -43,7 +55,11 @@ class TestRankRecord(RegisteredModelTests):
     def make(self, unit, **extra):
         person = Person.objects.create(full_name="Hoàng Văn Cường", owning_unit=unit)
         return RankRecord.objects.create(
-            person=person, rank=Rank.objects.get(code="dai-ta"), since=D(2020, 1, 1), owning_unit=unit, **extra
+            person=person,
+            rank=Rank.objects.get(code="dai-ta"),
+            since=D(2020, 1, 1),
+            owning_unit=unit,
+            **extra,
         )
 
     def form_data(self, unit):
@@ -65,7 +81,12 @@ class TestAppointment(RegisteredModelTests):
     def make(self, unit, **extra):
         person = Person.objects.create(full_name="Vũ Văn Em", owning_unit=unit)
         return Appointment.objects.create(
-            person=person, position="Phó Giám đốc", unit=unit, valid_from=D(2021, 1, 1), owning_unit=unit, **extra
+            person=person,
+            position="Phó Giám đốc",
+            unit=unit,
+            valid_from=D(2021, 1, 1),
+            owning_unit=unit,
+            **extra,
         )
 
     def form_data(self, unit):
@@ -97,8 +118,15 @@ class TestUnitLink(RegisteredModelTests):
             code="LNEW", name="Đơn vị mới", kind="factory"
         )
         f2 = OrgUnit.objects.get(code="F2")
-        UnitLink.objects.get_or_create(child=child, parent=f2, valid_from=D(2000, 1, 1), valid_to=D(2030, 1, 1))
-        return {"child": child.pk, "parent": unit.pk, "valid_from": "2030-01-01", "classification": 0}
+        UnitLink.objects.get_or_create(
+            child=child, parent=f2, valid_from=D(2000, 1, 1), valid_to=D(2030, 1, 1)
+        )
+        return {
+            "child": child.pk,
+            "parent": unit.pk,
+            "valid_from": "2030-01-01",
+            "classification": 0,
+        }
 
 
 class TestRank(RegisteredModelTests):
@@ -110,7 +138,16 @@ class TestRank(RegisteredModelTests):
 
     def make(self, unit, **extra):
         n = Rank.objects.count()
-        return Rank.objects.create(code=f"r{n}", name=f"Cấp {n}", name_en=f"Rank {n}", service="all", level=1)
+        return Rank.objects.create(
+            code=f"r{n}", name=f"Cấp {n}", name_en=f"Rank {n}", service="all", level=1
+        )
 
     def form_data(self, unit):
-        return {"code": "test-rank", "name": "Cấp thử", "name_en": "Test rank", "service": "all", "level": 1, "aliases": "[]"}
+        return {
+            "code": "test-rank",
+            "name": "Cấp thử",
+            "name_en": "Test rank",
+            "service": "all",
+            "level": 1,
+            "aliases": "[]",
+        }
