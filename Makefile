@@ -38,8 +38,8 @@ run: demo
 	DEBUG=1 $(BIN)/dimis runserver 127.0.0.1:8000
 
 lint: install
-	$(BIN)/ruff check src tests scripts bench
-	$(BIN)/ruff format --check src tests scripts bench
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
 
 test-sqlite: install assets messages
 	@echo "== tests on SQLite =="

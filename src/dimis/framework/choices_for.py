@@ -1,7 +1,5 @@
 """Choices a user may pick in a form, filter or API field: restricted like everything else."""
 
-from django.contrib.auth import get_user_model
-
 from .access import InUnitSet, granted_units_sql
 
 
@@ -27,7 +25,3 @@ def owner_units(model, user, action: str = "add"):
 def is_owner_field(model, field_name: str) -> bool:
     unit_field = getattr(model, "unit_field", None)
     return unit_field is not None and unit_field.split("__")[0] == field_name
-
-
-def user_model():
-    return get_user_model()
