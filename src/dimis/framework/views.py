@@ -167,18 +167,58 @@ class ObjectHistoryView(ObjectView):
 
     def get(self, request, pk):
         obj = self.get_object(pk)
-        records = ChangeRecord.objects.filter(
-            object_type=self.config.label, object_id=str(obj.pk)
-        ).select_related("user")[:200]
-        model = self.config.model
-        labels = {f.attname: str(f.verbose_name) for f in model._meta.concrete_fields}
+        records = list(
+            ChangeRecord.objects.filter(
+                object_type=self.config.label, object_id=str(obj.pk)
+            ).select_related("user")[:200]
+        )
+        names = related_names(self.config.model, request.user, records)
         changes = [
-            (record, [(labels.get(k, k), b, a) for k, b, a in record.changed_fields()])
-            for record in records
+            (record, readable_changes(self.config.model, record, names)) for record in records
         ]
         return render(
             request, self.template_name, self.context(object=obj, changes=changes, tab="history")
         )
+
+
+def readable_changes(model, record, names: dict) -> list[tuple]:
+    """(label, before, after) with related ids shown as the records the user may see, choices as labels."""
+    fields = {f.attname: f for f in model._meta.concrete_fields}
+
+    def show(attname, value):
+        field = fields.get(attname)
+        if value is None or field is None:
+            return value
+        if field.is_relation:
+            return names.get((attname, value), f"#{value}")
+        if field.choices:
+            return dict(field.flatchoices).get(value, value)
+        return value
+
+    return [
+        (str(fields[k].verbose_name) if k in fields else k, show(k, before), show(k, after))
+        for k, before, after in record.changed_fields()
+    ]
+
+
+def related_names(model, user, records) -> dict:
+    """{(attname, id): name} for the related records named in `records`: one query per foreign key."""
+    from .choices_for import visible
+
+    fields = {f.attname: f for f in model._meta.concrete_fields}
+    wanted: dict[str, set] = {}
+    for record in records:
+        for attname, field in fields.items():
+            if field.is_relation:
+                for snapshot in (record.before or {}, record.after or {}):
+                    if snapshot.get(attname) is not None:
+                        wanted.setdefault(attname, set()).add(snapshot[attname])
+    names = {}
+    for attname, ids in wanted.items():
+        related = fields[attname].related_model
+        for row in visible(related, user).filter(pk__in=ids):
+            names[(attname, row.pk)] = str(row)
+    return names
 
 
 class ObjectEditView(ObjectView):
