@@ -5,7 +5,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 PG_TEST_URL ?= $(or $(DATABASE_URL),postgres://postgres@127.0.0.1:5432/dimis)
 
-.PHONY: install assets messages migrate demo run worker test lint test-sqlite test-postgres clean
+.PHONY: install assets messages migrate demo run test lint test-sqlite test-postgres clean
 
 $(BIN)/.installed: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
