@@ -10,6 +10,8 @@ PG_TEST_URL ?= $(or $(DATABASE_URL),postgres://postgres@127.0.0.1:5432/dimis)
 $(BIN)/.installed: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/pip install --quiet -e '.[dev]'
+	@# GNU gettext (Debian) extracts translatable strings; the i18n test checks the catalogue with it.
+	command -v xgettext >/dev/null || (apt-get update -qq && apt-get install -y -qq gettext)
 	touch $@
 
 node_modules/.installed: package.json package-lock.json

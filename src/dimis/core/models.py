@@ -3,6 +3,14 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 
+class ChangeSource(models.TextChoices):
+    WEB = "web", _("web")
+    API = "api", _("API")
+    COMMAND = "command", _("command")
+    JOB = "job", _("background job")
+    SYSTEM = "system", _("system")
+
+
 class ChangeRecord(models.Model):
     """One write to one record. `hash` covers this record's content and the previous hash."""
 
@@ -17,15 +25,15 @@ class ChangeRecord(models.Model):
         related_name="changes",
     )
     actor = models.CharField(_("actor"), max_length=150)
-    source = models.CharField(_("source"), max_length=20)
+    source = models.CharField(_("source"), max_length=20, choices=ChangeSource.choices)
     action = models.CharField(_("action"), max_length=10)
     object_type = models.CharField(_("object type"), max_length=100, db_index=True)
     object_id = models.CharField(_("object id"), max_length=64, db_index=True)
     object_repr = models.CharField(_("object"), max_length=300)
     before = models.JSONField(_("before"), null=True, blank=True)
     after = models.JSONField(_("after"), null=True, blank=True)
-    prev_hash = models.CharField(max_length=64)
-    hash = models.CharField(max_length=64)
+    prev_hash = models.CharField(_("previous hash"), max_length=64)
+    hash = models.CharField(_("hash"), max_length=64)
 
     class Meta:
         ordering = ["-sequence"]

@@ -54,6 +54,26 @@ class DimisModelForm(forms.ModelForm):
             raise
 
 
+class NaturalKeyChoiceField(forms.ModelChoiceField):
+    """A related record named by its code in an import file; the error names model, key and value."""
+
+    def to_python(self, value):
+        try:
+            return super().to_python(value)
+        except forms.ValidationError as error:
+            if error.code != "invalid_choice":
+                raise
+            raise forms.ValidationError(
+                _("No %(model)s with %(key)s “%(value)s” that you may use."),
+                code="invalid_choice",
+                params={
+                    "model": self.queryset.model._meta.verbose_name,
+                    "key": self.to_field_name,
+                    "value": value,
+                },
+            ) from error
+
+
 def build_form(config, for_import: bool = False, base=None):
     model = config.model
     fields = list(config.import_fields if for_import else config.form_fields)
@@ -69,17 +89,11 @@ def build_form(config, for_import: bool = False, base=None):
             if isinstance(f, models.ForeignKey) and f.related_model in registry:
                 key = registry.get(f.related_model).natural_key
                 if key:
-                    attrs[name] = forms.ModelChoiceField(
+                    attrs[name] = NaturalKeyChoiceField(
                         queryset=f.related_model._default_manager.none(),
                         to_field_name=key,
                         required=not f.blank,
                         label=f.verbose_name,
-                        error_messages={
-                            "invalid_choice": _(
-                                "No %(model)s with %(key)s “%%(value)s” that you may use."
-                            )
-                            % {"model": f.related_model._meta.verbose_name, "key": key}
-                        },
                     )
     meta = type("Meta", (), {"model": model, "fields": fields})
     attrs["Meta"] = meta

@@ -34,11 +34,16 @@ class ObjectView(View):
             qs = qs.select_related(*self.config.select_related)
         return qs.restrict(self.request.user, action or self.action)
 
+    def rows(self, action: str | None = None):
+        """`restricted()`, refused when a subclass forgot to restrict it: it shows nothing."""
+        qs = self.restricted(action)
+        return qs if getattr(qs, "is_restricted", False) else qs.none()
+
     def get_object(self, pk, action: str = "view"):
-        obj = self.restricted("view").filter(pk=pk).first()
+        obj = self.rows("view").filter(pk=pk).first()
         if obj is None:
             raise Http404(_("No such record, or you may not see it."))
-        if action != "view" and not self.restricted(action).filter(pk=pk).exists():
+        if action != "view" and not self.rows(action).filter(pk=pk).exists():
             raise PermissionDenied(_("You may see this record but not change it."))
         return obj
 
@@ -84,7 +89,7 @@ class ObjectListView(ObjectView):
 
     def get(self, request):
         filterset = self.config.filterset_class(
-            request.GET or None, queryset=self.restricted(), request=request
+            request.GET or None, queryset=self.rows(), request=request
         )
         qs = filterset.qs if filterset.is_bound and filterset.is_valid() else filterset.queryset
         if filterset.is_bound and not filterset.is_valid():
@@ -189,6 +194,8 @@ def readable_changes(model, record, names: dict) -> list[tuple]:
         field = fields.get(attname)
         if value is None or field is None:
             return value
+        if isinstance(value, bool):
+            return _("Yes") if value else _("No")
         if field.is_relation:
             return names.get((attname, value), f"#{value}")
         if field.choices:
