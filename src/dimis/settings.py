@@ -55,6 +55,8 @@ INSTALLED_APPS = [
     "dimis.core",
     "dimis.org",
     "dimis.users",
+    "dimis.directives",
+    "dimis.meetings",
 ]
 
 MIDDLEWARE = [
@@ -162,6 +164,8 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_DIST": "SIDECAR",
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
+    # Swagger UI's default validator badge would send the schema URL to validator.swagger.io.
+    "SWAGGER_UI_SETTINGS": {"deepLinking": True, "validatorUrl": None},
 }
 
 TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}

@@ -6,6 +6,7 @@ from django.views.i18n import set_language
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 
 from dimis.core import views as core_views
+from dimis.directives import views as directive_views
 from dimis.framework.api import build_router
 from dimis.framework.urls import model_urlpatterns
 from dimis.org import views as org_views
@@ -34,6 +35,7 @@ urlpatterns = [
     path("", core_views.home, name="home"),
     path("search/", core_views.search, name="search"),
     path("org/tree/", org_views.unit_tree, name="org-tree"),
+    path("directives/scorecard/", directive_views.scorecard_view, name="scorecard"),
     path("accounts/login/", login_not_required(auth_views.LoginView.as_view()), name="login"),
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("accounts/password/", auth_views.PasswordChangeView.as_view(), name="password_change"),

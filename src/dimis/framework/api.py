@@ -24,6 +24,8 @@ class DimisViewSet(viewsets.ModelViewSet):
         qs = self.config.model.objects.all()
         if self.config.select_related:
             qs = qs.select_related(*self.config.select_related)
+        if self.config.prefetch_related:
+            qs = qs.prefetch_related(*self.config.prefetch_related)
         # Reads by id use "view": a visible record that may not be changed gets 403, not 404.
         return qs.restrict(self.request.user, "view")
 

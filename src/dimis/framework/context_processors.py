@@ -4,6 +4,7 @@ from .registry import registry
 
 SECTIONS = {
     "organisation": _("Organisation"),
+    "directives": _("Documents and tasks"),
     "access": _("Access"),
 }
 

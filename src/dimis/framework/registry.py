@@ -28,6 +28,7 @@ class ModelConfig:
     natural_key: str | None
     menu: tuple[str, int] | None
     select_related: list[str]
+    prefetch_related: list[str]
     overrides: dict = field(default_factory=dict)
 
     @property
@@ -140,6 +141,14 @@ class Registry:
             natural_key=getattr(options, "natural_key", None),
             menu=getattr(options, "menu", None),
             select_related=list(getattr(options, "select_related", _related_paths(model, columns))),
+            # Many-to-many fields the API serialises are fetched in one query for the whole page.
+            prefetch_related=list(
+                getattr(
+                    options,
+                    "prefetch_related",
+                    [n for n in form_fields if model._meta.get_field(n).many_to_many],
+                )
+            ),
             overrides={k: getattr(options, k) for k in OVERRIDABLE if hasattr(options, k)},
         )
         self._configs[model] = config

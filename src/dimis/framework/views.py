@@ -32,6 +32,8 @@ class ObjectView(View):
         qs = self.config.model.objects.all()
         if self.config.select_related:
             qs = qs.select_related(*self.config.select_related)
+        if self.config.prefetch_related:
+            qs = qs.prefetch_related(*self.config.prefetch_related)
         return qs.restrict(self.request.user, action or self.action)
 
     def rows(self, action: str | None = None):

@@ -189,11 +189,18 @@ class UnitLink(UnitScopedModel):
             )
 
     def _check_cycle(self):
-        sql, params = subtree_sql("SELECT CAST(%s AS BIGINT)", [self.child_id], self.valid_from)
-        if OrgUnit.objects.filter(pk=self.parent_id).filter(InUnitSet("id", sql, params)).exists():
-            raise ValidationError(
-                {"parent": _("The parent is under this unit: the tree would loop.")}
-            )
+        # The tree under the child can change during this link's period: check it on every day
+        # it changes (a link starts), not only on the first day.
+        end = self.valid_to or datetime.date.max
+        starts = UnitLink.objects.filter(valid_from__gt=self.valid_from, valid_from__lt=end)
+        days = {self.valid_from, *starts.values_list("valid_from", flat=True).distinct()}
+        for on in sorted(days):
+            sql, params = subtree_sql("SELECT CAST(%s AS BIGINT)", [self.child_id], on)
+            units = OrgUnit.objects.filter(pk=self.parent_id).filter(InUnitSet("id", sql, params))
+            if units.exists():
+                raise ValidationError(
+                    {"parent": _("The parent is under this unit: the tree would loop.")}
+                )
 
 
 class Service(models.TextChoices):

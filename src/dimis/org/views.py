@@ -11,7 +11,10 @@ from .models import Appointment, OrgUnit, RankRecord, UnitLink
 def unit_tree(request):
     """The unit tree as it stood on a date: one query for all visible units and their parents."""
     raw = request.GET.get("on", "")
-    on = parse_date(raw) if raw else None
+    try:
+        on = parse_date(raw) if raw else None
+    except ValueError:  # well formed but impossible, such as 2023-02-30
+        on = None
     error = _("Give the date as YYYY-MM-DD.") if raw and on is None else ""
     on = on or today()
     units = list(OrgUnit.objects.all().restrict(request.user).with_parent_on(on).order_by("code"))

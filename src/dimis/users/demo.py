@@ -1,5 +1,7 @@
 """One demo user per role, with different grants and clearances."""
 
+from django.utils.translation import override
+
 from dimis.framework.choices import Classification, Role
 from dimis.org.models import OrgUnit
 
@@ -56,9 +58,10 @@ def load(stdout=None):
             user.set_password(DEMO_PASSWORD)
             user.save()
         Grant.objects.get_or_create(user=user, role=role, unit=OrgUnit.objects.get(code=unit_code))
-        lines.append(
-            f"    {username:<9} / {DEMO_PASSWORD}  {description}, clearance {Classification(clearance).label}"
-        )
+        with override("en"):
+            lines.append(
+                f"    {username:<9} / {DEMO_PASSWORD}  {description}, clearance {Classification(clearance).label}"
+            )
     if stdout:
         stdout.write("  demo logins (http://127.0.0.1:8000):")
         for line in lines:
