@@ -34,6 +34,7 @@ demo: migrate
 
 # The server and the background-job worker run together; Ctrl-C stops both.
 run: demo
+	DEBUG=1 $(BIN)/dimis reminders
 	@echo "DIMIS on http://127.0.0.1:8000 (logins above). Ctrl-C stops it."
 	@DEBUG=1 $(BIN)/dimis db_worker --interval 5 & worker=$$!; \
 	trap "kill $$worker 2>/dev/null" EXIT; \

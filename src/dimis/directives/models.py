@@ -499,3 +499,32 @@ class ExtensionRequest(OwnedModel):
             raise ValidationError(
                 {"requested_deadline": _("An extension must be later than the current deadline.")}
             )
+
+
+class ReminderKind(models.TextChoices):
+    DUE_SOON = "due_soon", _("Deadline approaching")
+    OVERDUE = "overdue", _("Overdue")
+
+
+class TaskReminder(models.Model):
+    """A reminder sent to a task's lead unit. Unique per task, kind and deadline, so a second run
+    of the reminder job sends nothing twice (an extension gives a new deadline, hence a new one)."""
+
+    task = models.ForeignKey(
+        Task, verbose_name=_("task"), on_delete=models.CASCADE, related_name="reminders"
+    )
+    kind = models.CharField(_("kind"), max_length=10, choices=ReminderKind.choices)
+    deadline = models.DateField(_("deadline"))
+    sent_at = models.DateTimeField(_("sent at"), auto_now_add=True)
+    recipients = models.TextField(_("e-mailed to"), blank=True)
+
+    class Meta:
+        ordering = ["-sent_at"]
+        verbose_name = _("reminder")
+        verbose_name_plural = _("reminders")
+        constraints = [
+            models.UniqueConstraint(fields=["task", "kind", "deadline"], name="reminder_once")
+        ]
+
+    def __str__(self):
+        return f"{self.get_kind_display()}: {self.task}"

@@ -10,7 +10,7 @@ from dimis.framework.access import today
 from dimis.framework.views import ObjectDetailView
 from dimis.org.models import OrgUnit
 
-from .models import Clause, Document, ExtensionRequest, Task, TaskUpdate
+from .models import Clause, Document, ExtensionRequest, Task, TaskReminder, TaskUpdate
 from .scorecard import scorecard
 from .services import decide_extension, may_decide_extension
 
@@ -124,3 +124,12 @@ def scorecard_view(request):
             "on": today(),
         },
     )
+
+
+def reminders_view(request):
+    """Reminders sent to the lead units of the tasks the user may see, newest first."""
+    visible = Task.objects.all().restrict(request.user)
+    reminders = TaskReminder.objects.filter(task__in=visible).select_related(
+        "task", "task__lead_unit"
+    )[:200]
+    return render(request, "directives/reminders.html", {"reminders": reminders})

@@ -9,6 +9,13 @@ SECTIONS = {
 }
 
 
+# Pages that are not registers, shown first in their menu section: (label, URL name).
+SECTION_PAGES = {
+    "organisation": [(_("Unit tree"), "org-tree")],
+    "directives": [(_("Scorecard"), "scorecard"), (_("Reminders"), "reminders")],
+}
+
+
 def navigation(request):
     if not getattr(request, "user", None) or not request.user.is_authenticated:
         return {}
