@@ -176,3 +176,18 @@ def test_evidence_file_is_a_real_upload(world, client):
     )
     assert response.status_code == 302, response.content.decode()[:2000]
     assert TaskUpdate.objects.get().evidence.name.endswith(".pdf")
+
+
+def test_evidence_downloads_only_for_those_who_see_the_update(world, client, settings, tmp_path):
+    settings.MEDIA_ROOT = tmp_path
+    task = make_task(world.f1)
+    update = TaskUpdate(task=task, progress=80, text="Biên bản nghiệm thu", owning_unit=world.f1)
+    update.evidence.save("nghiem-thu.pdf", SimpleUploadedFile("nghiem-thu.pdf", b"%PDF-1.4 signed minutes"))
+    url = f"/directives/taskupdate/{update.pk}/file/evidence/"
+    client.force_login(world.planner)
+    response = client.get(url)
+    assert response.status_code == 200
+    assert b"".join(response.streaming_content) == b"%PDF-1.4 signed minutes"
+    assert client.get(f"/directives/taskupdate/{update.pk}/file/text/").status_code == 404  # not a file field
+    client.force_login(world.viewer)
+    assert client.get(url).status_code == 404

@@ -14,6 +14,29 @@ from dimis.framework.models import OwnedModel, RestrictedQuerySet
 
 from .numbers import normalise_number
 
+EVIDENCE_EXTENSIONS = [
+    "pdf",
+    "docx",
+    "xlsx",
+    "doc",
+    "xls",
+    "odt",
+    "ods",
+    "png",
+    "jpg",
+    "jpeg",
+    "txt",
+]
+EVIDENCE_MAX_BYTES = 20 * 1024 * 1024
+
+
+def validate_evidence_size(upload):
+    if upload.size > EVIDENCE_MAX_BYTES:
+        raise ValidationError(
+            _("The evidence file is %(size)s MB; the limit is %(limit)s MB.")
+            % {"size": round(upload.size / 1048576, 1), "limit": EVIDENCE_MAX_BYTES // 1048576}
+        )
+
 
 class DocumentKind(models.TextChoices):
     RESOLUTION = "resolution", _("Resolution")
@@ -64,6 +87,12 @@ class Document(OwnedModel):
         related_name="implemented_by",
     )
     summary = models.TextField(_("summary"), blank=True)
+    file = models.FileField(
+        _("file"),
+        upload_to="documents/%Y/",
+        blank=True,
+        validators=[FileExtensionValidator(["pdf", "doc", "docx", "odt"]), validate_evidence_size],
+    )
 
     class Meta:
         ordering = ["-issue_date", "number"]
@@ -80,6 +109,20 @@ class Document(OwnedModel):
         search_fields = ["number", "number_key", "title"]
         filter_fields = ["kind", "status", "issuer", "implements", "classification"]
         form_fields = [
+            "number",
+            "title",
+            "kind",
+            "issuer",
+            "issue_date",
+            "horizon",
+            "status",
+            "implements",
+            "summary",
+            "file",
+            "owning_unit",
+            "classification",
+        ]
+        import_fields = [
             "number",
             "title",
             "kind",
@@ -351,30 +394,6 @@ class Task(OwnedModel):
                 else Timeliness.DONE_LATE
             )
         return Timeliness.OPEN_WITHIN_DEADLINE if self.deadline >= on else Timeliness.OVERDUE
-
-
-EVIDENCE_EXTENSIONS = [
-    "pdf",
-    "docx",
-    "xlsx",
-    "doc",
-    "xls",
-    "odt",
-    "ods",
-    "png",
-    "jpg",
-    "jpeg",
-    "txt",
-]
-EVIDENCE_MAX_BYTES = 20 * 1024 * 1024
-
-
-def validate_evidence_size(upload):
-    if upload.size > EVIDENCE_MAX_BYTES:
-        raise ValidationError(
-            _("The evidence file is %(size)s MB; the limit is %(limit)s MB.")
-            % {"size": round(upload.size / 1048576, 1), "limit": EVIDENCE_MAX_BYTES // 1048576}
-        )
 
 
 class TaskUpdate(OwnedModel):

@@ -3,6 +3,8 @@
 import datetime
 
 from django.db import models
+from django.db.models.fields.files import FieldFile
+from django.urls import reverse
 from django.utils import formats
 from django.utils.translation import gettext as _
 
@@ -29,6 +31,8 @@ def raw_value(obj, name: str):
 
 def display_value(obj, name: str) -> str:
     value = raw_value(obj, name)
+    if isinstance(value, FieldFile):
+        return value.name.rsplit("/", 1)[-1] if value else "—"
     if value is None or value == "":
         return "—"
     if isinstance(value, bool):
@@ -51,12 +55,16 @@ def link_for(obj, name: str) -> str | None:
     value = raw_value(obj, name)
     if isinstance(value, models.Model) and type(value) in registry:
         return registry.get(value).url("detail", value.pk)
+    if isinstance(value, FieldFile) and value and type(obj) in registry:
+        return reverse(f"{registry.get(obj).url_prefix}-file", args=[obj.pk, name])
     return None
 
 
 def export_value(obj, name: str):
     """Native values for XLSX (dates stay dates), text for related records and choices."""
     value = raw_value(obj, name)
+    if isinstance(value, FieldFile):
+        return value.name or ""
     if isinstance(value, models.Model):
         return str(value)
     if isinstance(value, datetime.datetime):

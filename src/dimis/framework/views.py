@@ -4,9 +4,9 @@ detail with history, add/edit, delete and import. Every queryset passes through 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
-from django.db import transaction
+from django.db import models, transaction
 from django.db.models import ProtectedError
-from django.http import Http404, HttpResponse, StreamingHttpResponse
+from django.http import FileResponse, Http404, HttpResponse, StreamingHttpResponse
 from django.shortcuts import redirect, render
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
@@ -333,3 +333,24 @@ class ObjectImportView(ObjectView):
                 errors = result.errors
         ctx = self.context(fields=self.import_columns(), errors=errors)
         return render(request, self.template_name, ctx, status=400)
+
+
+class ObjectFileView(ObjectView):
+    """Download a file attached to a record, only for users who may see the record."""
+
+    def get(self, request, pk, field):
+        obj = self.get_object(pk)
+        try:
+            model_field = self.config.model._meta.get_field(field)
+        except Exception as error:
+            raise Http404(_("No such file.")) from error
+        if not isinstance(model_field, models.FileField):
+            raise Http404(_("No such file."))
+        attached = getattr(obj, field)
+        if not attached:
+            raise Http404(_("No such file."))
+        try:
+            handle = attached.open("rb")
+        except FileNotFoundError as error:
+            raise Http404(_("The file is missing from storage.")) from error
+        return FileResponse(handle, as_attachment=True, filename=attached.name.rsplit("/", 1)[-1])
