@@ -186,7 +186,7 @@ def test_evidence_downloads_only_for_those_who_see_the_update(world, client, set
     url = f"/directives/taskupdate/{update.pk}/file/evidence/"
     client.force_login(world.planner)
     response = client.get(url)
-    assert response.status_code == 200
+    assert response.status_code == 200, response.content.decode().split("<main")[1][:600]
     assert b"".join(response.streaming_content) == b"%PDF-1.4 signed minutes"
     assert client.get(f"/directives/taskupdate/{update.pk}/file/text/").status_code == 404  # not a file field
     client.force_login(world.viewer)

@@ -36,5 +36,10 @@ def model_urlpatterns():
                 views.ObjectHistoryView.as_view(config=config),
                 name=f"{name}-history",
             ),
+            path(
+                f"{base}/<int:pk>/file/<str:field>/",
+                views.ObjectFileView.as_view(config=config),
+                name=f"{name}-file",
+            ),
         ]
     return patterns
