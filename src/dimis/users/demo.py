@@ -53,7 +53,11 @@ def load(stdout=None):
         user = User.objects.filter(username=username).first()
         if user is None:
             user = User(
-                username=username, clearance=clearance, is_superuser=superuser, is_staff=superuser
+                username=username,
+                email=f"{username}@dimis.local",
+                clearance=clearance,
+                is_superuser=superuser,
+                is_staff=superuser,
             )
             user.set_password(DEMO_PASSWORD)
             user.save()
