@@ -17,8 +17,16 @@ class DimisViewSet(viewsets.ModelViewSet):
 
     def initial(self, request, *args, **kwargs):
         super().initial(request, *args, **kwargs)
-        # Token-authenticated users are known only now: attribute writes to them.
-        _current.set(Actor(request.user.pk, request.user.get_username(), "api"))
+        # Token-authenticated users are known only now: attribute writes to them, until the
+        # response is finalised (the actor must not outlive the call).
+        self._actor_token = _current.set(Actor(request.user.pk, request.user.get_username(), "api"))
+
+    def finalize_response(self, request, response, *args, **kwargs):
+        token = getattr(self, "_actor_token", None)
+        if token is not None:
+            _current.reset(token)
+            self._actor_token = None
+        return super().finalize_response(request, response, *args, **kwargs)
 
     def get_queryset(self):
         qs = self.config.model.objects.all()

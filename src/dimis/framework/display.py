@@ -76,3 +76,37 @@ def export_value(obj, name: str):
     ):
         return str(value)
     return value
+
+
+class HiddenRelated:
+    """Related records named in a record's columns that the user may not see themselves.
+
+    A visible appointment must not reveal a person the user has no grant on: such cells show
+    "restricted" instead. One query per foreign-key column, whatever the number of rows."""
+
+    def __init__(self, user, model, columns, objects):
+        from .choices_for import visible
+
+        self.hidden: dict[str, tuple[str, set]] = {}
+        for name in columns:
+            if "__" in name:
+                continue
+            field = model._meta.get_field(name)
+            if not (field.is_relation and field.many_to_one):
+                continue
+            ids = {getattr(obj, field.attname) for obj in objects} - {None}
+            if not ids:
+                continue
+            seen = set(
+                visible(field.related_model, user).filter(pk__in=ids).values_list("pk", flat=True)
+            )
+            if ids - seen:
+                self.hidden[name] = (field.attname, ids - seen)
+
+    def __call__(self, obj, name) -> bool:
+        entry = self.hidden.get(name)
+        return entry is not None and getattr(obj, entry[0]) in entry[1]
+
+
+def restricted_label() -> str:
+    return _("(restricted)")

@@ -38,16 +38,20 @@ def xlsx_bytes(title: str, header: list[str], rows: Iterable[list]) -> bytes:
     return buffer.getvalue()
 
 
+def human_size(size: int) -> str:
+    return f"{size / 1048576:.1f} MB" if size >= 1048576 else f"{max(1, round(size / 1024))} KB"
+
+
 def read_table(upload) -> tuple[list[str], list[tuple[int, list]]]:
     """(header, [(row number as the user sees it, cells)]) from an uploaded CSV or XLSX file."""
     name = (getattr(upload, "name", "") or "").lower()
     size = getattr(upload, "size", None)
     if size is not None and size > settings.DIMIS_IMPORT_MAX_BYTES:
         raise TableFileError(
-            _("The file is %(size)s MB; the limit is %(limit)s MB. Split it into smaller files.")
+            _("The file is %(size)s; the limit is %(limit)s. Split it into smaller files.")
             % {
-                "size": round(size / 1048576, 1),
-                "limit": round(settings.DIMIS_IMPORT_MAX_BYTES / 1048576, 1),
+                "size": human_size(size),
+                "limit": human_size(settings.DIMIS_IMPORT_MAX_BYTES),
             }
         )
     if size == 0:

@@ -15,12 +15,26 @@ from django.views import View
 from dimis.core.models import ChangeRecord
 
 from .access import can
-from .display import display_value, export_value, field_label, link_for
+from .display import (
+    HiddenRelated,
+    display_value,
+    export_value,
+    field_label,
+    link_for,
+    restricted_label,
+)
 from .importer import import_rows
 from .models import ConcurrentEditError
 from .tabular import TableFileError, csv_stream, xlsx_bytes
 
 PAGE_SIZES = (25, 50, 100, 250)
+
+
+def cell(obj, name, hidden) -> tuple[str, str | None]:
+    """(text, link) for a column, or "(restricted)" where it names a record the user may not see."""
+    if hidden(obj, name):
+        return restricted_label(), None
+    return display_value(obj, name), link_for(obj, name)
 
 
 class ObjectView(View):
@@ -109,10 +123,9 @@ class ObjectListView(ObjectView):
             per_page = 25
         per_page = per_page if per_page in PAGE_SIZES else 25
         page = Paginator(qs, per_page).get_page(request.GET.get("page"))
-        rows = [
-            (obj, [(display_value(obj, c), link_for(obj, c)) for c in columns])
-            for obj in page.object_list
-        ]
+        objects = list(page.object_list)
+        hidden = HiddenRelated(request.user, self.config.model, columns, objects)
+        rows = [(obj, [cell(obj, c, hidden) for c in columns]) for obj in objects]
         query = request.GET.copy()
         query.pop("page", None)
         ctx = self.context(
@@ -136,10 +149,25 @@ class ObjectListView(ObjectView):
         )
         return render(request, template, ctx)
 
+    def export_rows(self, qs, columns, chunk: int = 2000):
+        """Rows for an export, streamed in chunks; hidden related records masked per chunk."""
+        batch = []
+        for obj in qs.iterator(chunk_size=chunk):
+            batch.append(obj)
+            if len(batch) == chunk:
+                yield from self._masked_rows(batch, columns)
+                batch = []
+        yield from self._masked_rows(batch, columns)
+
+    def _masked_rows(self, objects, columns):
+        hidden = HiddenRelated(self.request.user, self.config.model, columns, objects)
+        for obj in objects:
+            yield [restricted_label() if hidden(obj, c) else export_value(obj, c) for c in columns]
+
     def export(self, qs, columns, fmt):
         model = self.config.model
         header = [field_label(model, c) for c in columns]
-        rows = ([export_value(obj, c) for c in columns] for obj in qs.iterator(chunk_size=2000))
+        rows = self.export_rows(qs, columns)
         filename = slugify(str(model._meta.verbose_name_plural)) or model._meta.model_name
         if fmt == "csv":
             response = StreamingHttpResponse(
@@ -160,8 +188,9 @@ class ObjectDetailView(ObjectView):
 
     def get(self, request, pk):
         obj = self.get_object(pk)
+        hidden = HiddenRelated(request.user, self.config.model, self.config.detail_fields, [obj])
         fields = [
-            (field_label(self.config.model, n), display_value(obj, n), link_for(obj, n))
+            (field_label(self.config.model, n), *cell(obj, n, hidden))
             for n in self.config.detail_fields
         ]
         return render(
