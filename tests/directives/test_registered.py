@@ -182,12 +182,16 @@ def test_evidence_downloads_only_for_those_who_see_the_update(world, client, set
     settings.MEDIA_ROOT = tmp_path
     task = make_task(world.f1)
     update = TaskUpdate(task=task, progress=80, text="Biên bản nghiệm thu", owning_unit=world.f1)
-    update.evidence.save("nghiem-thu.pdf", SimpleUploadedFile("nghiem-thu.pdf", b"%PDF-1.4 signed minutes"))
+    update.evidence.save(
+        "nghiem-thu.pdf", SimpleUploadedFile("nghiem-thu.pdf", b"%PDF-1.4 signed minutes")
+    )
     url = f"/directives/taskupdate/{update.pk}/file/evidence/"
     client.force_login(world.planner)
     response = client.get(url)
     assert response.status_code == 200, response.content.decode().split("<main")[1][:600]
     assert b"".join(response.streaming_content) == b"%PDF-1.4 signed minutes"
-    assert client.get(f"/directives/taskupdate/{update.pk}/file/text/").status_code == 404  # not a file field
+    assert (
+        client.get(f"/directives/taskupdate/{update.pk}/file/text/").status_code == 404
+    )  # not a file field
     client.force_login(world.viewer)
     assert client.get(url).status_code == 404
