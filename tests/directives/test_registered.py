@@ -195,3 +195,12 @@ def test_evidence_downloads_only_for_those_who_see_the_update(world, client, set
     )  # not a file field
     client.force_login(world.viewer)
     assert client.get(url).status_code == 404
+
+
+def test_a_progress_update_moves_the_task_forward(world):
+    task = make_task(world.f1)
+    TaskUpdate.objects.create(
+        task=task, progress=45, text="Đã lắp đặt dây chuyền", owning_unit=world.f1
+    )
+    task.refresh_from_db()
+    assert (task.progress, task.status) == (45, "in_progress")

@@ -441,6 +441,17 @@ class TaskUpdate(OwnedModel):
         if self.progress is not None and self.progress > 100:
             raise ValidationError({"progress": _("Progress is a percentage: at most 100.")})
 
+    def save(self, *args, **kwargs):
+        adding = self._state.adding
+        super().save(*args, **kwargs)
+        task = self.task
+        if adding and task.status not in (TaskStatus.DONE, TaskStatus.CANCELLED):
+            # The latest report is the task's progress; an open task is now under way.
+            task.progress = self.progress
+            if task.status == TaskStatus.OPEN:
+                task.status = TaskStatus.IN_PROGRESS
+            task.save()
+
 
 class ExtensionStatus(models.TextChoices):
     PENDING = "pending", _("Pending")
