@@ -8,7 +8,7 @@ from django.db import models
 from django.db.models import Case, F, Q, Value, When
 from django.utils.translation import gettext_lazy as _
 
-from dimis.framework.access import InUnitSet, granted_units_sql, today
+from dimis.framework.access import today
 from dimis.framework.choices import Role
 from dimis.framework.models import OwnedModel, RestrictedQuerySet
 
@@ -289,6 +289,7 @@ class Task(OwnedModel):
     completed_on = models.DateField(_("completed on"), null=True, blank=True)
 
     objects = TaskQuerySet.as_manager()
+    visible_through = ("lead_unit",)  # the lead unit sees the tasks it was given
 
     class Meta:
         ordering = ["deadline", "pk"]
@@ -350,14 +351,6 @@ class Task(OwnedModel):
 
     def __str__(self):
         return self.title
-
-    @classmethod
-    def restrict_queryset(cls, qs, user, action):
-        sql, params = granted_units_sql(user, cls.roles_for(action))
-        scope = InUnitSet("owning_unit", sql, params)
-        if action == "view":
-            scope = Q(scope) | Q(InUnitSet("lead_unit", sql, params))
-        return qs.filter(scope, classification__lte=user.clearance)
 
     def clean(self):
         errors = {}
@@ -486,6 +479,8 @@ class ExtensionRequest(OwnedModel):
     decided_on = models.DateField(_("decided on"), null=True, blank=True, editable=False)
     decision_reason = models.TextField(_("reason for the decision"), blank=True, editable=False)
 
+    visible_through = ("task__owning_unit",)  # the unit that issued the task sees the request
+
     class Meta:
         ordering = ["-pk"]
         verbose_name = _("extension request")
@@ -510,15 +505,6 @@ class ExtensionRequest(OwnedModel):
 
     def __str__(self):
         return f"{self.task}: {self.requested_deadline:%Y-%m-%d}"
-
-    @classmethod
-    def restrict_queryset(cls, qs, user, action):
-        """The requesting (lead) unit sees its requests; so does the unit that issued the task."""
-        sql, params = granted_units_sql(user, cls.roles_for(action))
-        scope = InUnitSet("owning_unit", sql, params)
-        if action == "view":
-            scope = Q(scope) | Q(InUnitSet("task__owning_unit", sql, params))
-        return qs.filter(scope, classification__lte=user.clearance)
 
     def clean(self):
         if (

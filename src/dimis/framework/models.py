@@ -188,6 +188,8 @@ class UnitScopedModel(ClassifiedMixin, DimisModel):
 
     # The path from this model to the unit whose subtree grants are checked against.
     unit_field = "owning_unit"
+    # Further unit paths whose grants let a user *see* (not change) the record, e.g. a task's lead unit.
+    visible_through: tuple[str, ...] = ()
 
     class Meta:
         abstract = True
@@ -195,7 +197,11 @@ class UnitScopedModel(ClassifiedMixin, DimisModel):
     @classmethod
     def restrict_queryset(cls, qs, user, action):
         sql, params = granted_units_sql(user, cls.roles_for(action))
-        return qs.filter(InUnitSet(cls.unit_field, sql, params), classification__lte=user.clearance)
+        scope = models.Q(InUnitSet(cls.unit_field, sql, params))
+        if action == "view":
+            for path in cls.visible_through:
+                scope |= models.Q(InUnitSet(path, sql, params))
+        return qs.filter(scope, classification__lte=user.clearance)
 
 
 class OwnedModel(UnitScopedModel):
