@@ -179,6 +179,8 @@ TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
 # Limits for uploaded import files: a clear error beats a worker out of memory.
 DIMIS_IMPORT_MAX_BYTES = int(os.environ.get("DIMIS_IMPORT_MAX_BYTES", 10 * 1024 * 1024))
 DIMIS_IMPORT_MAX_ROWS = int(os.environ.get("DIMIS_IMPORT_MAX_ROWS", 20000))
+# Reminders go to a task's lead unit this many days before its deadline (and once it is overdue).
+DIMIS_REMINDER_DAYS = int(os.environ.get("DIMIS_REMINDER_DAYS", 7))
 DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 

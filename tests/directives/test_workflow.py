@@ -238,3 +238,20 @@ def test_bad_evidence_files_are_refused(world, client, monkeypatch):
     assert response.status_code == 400 and "the limit is" in response.content.decode()
     t.refresh_from_db()
     assert t.updates.count() == 0 and t.progress == 0
+
+
+def test_only_the_lead_unit_asks_for_an_extension(world, client):
+    t = task(world, world.f1, D(2030, 3, 31))
+    client.force_login(world.planner)  # may write in F2 as well, but F2 does not lead this task
+    response = client.post(
+        "/directives/extensionrequest/add/",
+        {
+            "task": t.pk,
+            "requested_deadline": "2030-06-30",
+            "reason": "Chậm vật tư",
+            "owning_unit": world.f2.pk,
+            "classification": 0,
+        },
+    )
+    assert response.status_code == 400 and 'id="id_owning_unit-error"' in response.content.decode()
+    assert not ExtensionRequest.objects.exists()

@@ -515,6 +515,10 @@ class ExtensionRequest(OwnedModel):
             raise ValidationError(
                 {"requested_deadline": _("An extension must be later than the current deadline.")}
             )
+        if self.task_id and self.owning_unit_id and self.owning_unit_id != self.task.lead_unit_id:
+            raise ValidationError(
+                {"owning_unit": _("An extension is asked for by the task's lead unit.")}
+            )
 
 
 class ReminderKind(models.TextChoices):

@@ -4,6 +4,7 @@ Each (task, kind, deadline) is sent once: running the job twice sends nothing tw
 
 import datetime
 
+from django.conf import settings
 from django.core.mail import send_mail
 from django.db import IntegrityError, transaction
 from django.db.models import Q
@@ -16,7 +17,7 @@ from dimis.users.models import User
 
 from .models import ReminderKind, Task, TaskReminder, TaskStatus
 
-DAYS_BEFORE = 7
+DAYS_BEFORE = settings.DIMIS_REMINDER_DAYS
 
 
 def _recipients(task) -> list[str]:
