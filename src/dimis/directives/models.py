@@ -173,6 +173,7 @@ class Document(OwnedModel):
         super().save(*args, **kwargs)
 
     def chain_up(self) -> list:
+        """The documents this one implements, nearest first (a chain is a few levels deep)."""
         chain, parent = [], self.implements
         while parent is not None and len(chain) < 20:
             chain.append(parent)

@@ -1,7 +1,7 @@
 import datetime
 
 from django.contrib import messages
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.shortcuts import redirect, render
 from django.utils.dateparse import parse_date
 from django.utils.translation import gettext as _
@@ -24,9 +24,11 @@ class DocumentDetailView(ObjectDetailView):
         if document is not None:
             user = self.request.user
             visible_docs = Document.objects.all().restrict(user)
-            ctx["chain_up"] = [
-                d for d in document.chain_up() if visible_docs.filter(pk=d.pk).exists()
-            ]
+            chain = document.chain_up()
+            shown = set(
+                visible_docs.filter(pk__in=[d.pk for d in chain]).values_list("pk", flat=True)
+            )
+            ctx["chain_up"] = [d for d in chain if d.pk in shown]
             ctx["chain_down"] = visible_docs.filter(implements=document).select_related("issuer")
             clauses = Clause.objects.all().restrict(user).filter(document=document)
             tasks = (
@@ -76,8 +78,6 @@ class ExtensionRequestDetailView(ObjectDetailView):
             decide_extension(
                 extension, request.user, approve, request.POST.get("decision_reason", "")
             )
-        except PermissionDenied:
-            raise
         except ValidationError as error:
             for message in error.messages:
                 messages.error(request, message)

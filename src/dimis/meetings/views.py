@@ -1,5 +1,5 @@
 from django.contrib import messages
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.shortcuts import redirect
 from django.utils.dateparse import parse_date
@@ -86,17 +86,22 @@ class MeetingDetailView(ObjectDetailView):
             for problem in problems:
                 messages.error(request, problem)
             return redirect(meeting.get_absolute_url())
-        with transaction.atomic():
-            task = Task(
-                title=request.POST.get("title", "").strip() or conclusion.text[:500],
-                conclusion=conclusion,
-                owning_unit=issuer,
-                lead_unit=lead,
-                assigned_on=meeting.date,
-                deadline=deadline,
-                classification=conclusion.classification,
-            )
+        task = Task(
+            title=request.POST.get("title", "").strip() or conclusion.text[:500],
+            conclusion=conclusion,
+            owning_unit=issuer,
+            lead_unit=lead,
+            assigned_on=meeting.date,
+            deadline=deadline,
+            classification=conclusion.classification,
+        )
+        try:
             task.full_clean()
+        except ValidationError as error:
+            for message in error.messages:
+                messages.error(request, message)
+            return redirect(meeting.get_absolute_url())
+        with transaction.atomic():
             task.save()
         messages.success(request, _("Task created: %(task)s") % {"task": task})
         return redirect(meeting.get_absolute_url())
