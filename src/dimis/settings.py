@@ -57,6 +57,7 @@ INSTALLED_APPS = [
     "dimis.users",
     "dimis.directives",
     "dimis.meetings",
+    "dimis.performance",
 ]
 
 MIDDLEWARE = [

@@ -1,0 +1,265 @@
+"""The live roll-up: figures over the dated unit tree and the period tree, at read time.
+
+Two tables feed it. `Value` holds what units reported (months, say); `ValueRollup` holds each
+unit's values already summed over every coarser period that contains them (quarter, half, year,
+plan), kept current by each write in its own transaction (`apply_rollup_deltas`). So a figure for
+a year reads one row per unit and indicator, never twelve, and there is no rebuild step.
+
+Over units the tree is the one that stood on the period's last day (or today, if sooner): a
+ten-year view puts each year's figures under the parent the unit had that year.
+"""
+
+import datetime
+import decimal
+from collections import defaultdict
+from dataclasses import dataclass, field
+
+from django.db import connection
+from django.utils import timezone
+
+from dimis.framework.access import granted_units_sql, today
+
+from .models import Indicator, Period, TimeAggregation, UnitAggregation, period_as_of
+
+
+def apply_rollup_deltas(cursor, diff_table: str, now, with_deletions: bool):
+    """Add a write's differences to the roll-up rows of every period containing the written ones."""
+    cursor.execute(
+        "INSERT INTO performance_valuerollup "
+        "(indicator_id, unit_id, period_id, total, value_count, last_start, as_of) "
+        "SELECT d.indicator_id, d.unit_id, n.ancestor_id, "
+        "SUM(COALESCE(d.new_value, 0) - COALESCE(d.old_value, 0)), "
+        "SUM(CASE WHEN d.is_new = 1 THEN 1 WHEN d.new_value IS NULL THEN -1 ELSE 0 END), "
+        "MAX(CASE WHEN d.new_value IS NOT NULL THEN d.period_start END), %s "
+        f"FROM {diff_table} d JOIN performance_periodnesting n ON n.period_id = d.period_id "
+        "WHERE 1 = 1 GROUP BY d.indicator_id, d.unit_id, n.ancestor_id "
+        "ON CONFLICT (period_id, indicator_id, unit_id) DO UPDATE SET "
+        "total = performance_valuerollup.total + excluded.total, "
+        "value_count = performance_valuerollup.value_count + excluded.value_count, "
+        "last_start = CASE WHEN performance_valuerollup.last_start IS NULL "
+        "OR excluded.last_start > performance_valuerollup.last_start "
+        "THEN excluded.last_start ELSE performance_valuerollup.last_start END, "
+        "as_of = excluded.as_of",
+        [now],
+    )
+    if not with_deletions:
+        return
+    # A removed figure may have been the latest of its period: find the latest again.
+    keys = (
+        "SELECT n.ancestor_id, d.indicator_id, d.unit_id "
+        f"FROM {diff_table} d JOIN performance_periodnesting n ON n.period_id = d.period_id "
+        "WHERE d.new_value IS NULL"
+    )
+    cursor.execute(
+        "UPDATE performance_valuerollup SET last_start = ("
+        "SELECT MAX(p.start_date) FROM performance_value v "
+        "JOIN performance_periodnesting n ON n.period_id = v.period_id "
+        "JOIN performance_period p ON p.id = v.period_id "
+        "WHERE v.indicator_id = performance_valuerollup.indicator_id "
+        "AND v.unit_id = performance_valuerollup.unit_id "
+        "AND n.ancestor_id = performance_valuerollup.period_id) "
+        f"WHERE (period_id, indicator_id, unit_id) IN ({keys})"
+    )
+    cursor.execute(
+        "DELETE FROM performance_valuerollup WHERE value_count <= 0 "
+        f"AND (period_id, indicator_id, unit_id) IN ({keys})"
+    )
+
+
+RECOMPUTE = (
+    "SELECT v.indicator_id, v.unit_id, n.ancestor_id, SUM(v.value), COUNT(*), "
+    "MAX(p.start_date), MAX(v.last_updated) FROM performance_value v "
+    "JOIN performance_periodnesting n ON n.period_id = v.period_id "
+    "JOIN performance_period p ON p.id = v.period_id "
+)
+
+
+def rebuild_rollups_for_period(period: Period):
+    """Build the roll-up rows of a period created after values inside it were stored."""
+    with connection.cursor() as cursor:
+        cursor.execute("DELETE FROM performance_valuerollup WHERE period_id = %s", [period.pk])
+        cursor.execute(
+            "INSERT INTO performance_valuerollup "
+            "(indicator_id, unit_id, period_id, total, value_count, last_start, as_of) "
+            f"{RECOMPUTE} WHERE n.ancestor_id = %s GROUP BY v.indicator_id, v.unit_id, n.ancestor_id",
+            [period.pk],
+        )
+
+
+def rollup_discrepancies(limit: int = 20) -> list[str]:
+    """Compare every roll-up row with a recomputation from the values (for audits and tests)."""
+    with connection.cursor() as cursor:
+        cursor.execute(f"{RECOMPUTE} GROUP BY v.indicator_id, v.unit_id, n.ancestor_id")
+        expected = {(i, u, p): (decimal.Decimal(str(t)), c, s) for i, u, p, t, c, s, _ in cursor}
+        cursor.execute(
+            "SELECT indicator_id, unit_id, period_id, total, value_count, last_start "
+            "FROM performance_valuerollup"
+        )
+        stored = {(i, u, p): (decimal.Decimal(str(t)), c, s) for i, u, p, t, c, s in cursor}
+    problems = []
+    for key in sorted(set(expected) | set(stored)):
+        want, have = expected.get(key), stored.get(key)
+        if (
+            want is None
+            or have is None
+            or abs(want[0] - have[0]) > decimal.Decimal("0.001")
+            or want[1] != have[1]
+            or str(want[2])[:10] != str(have[2])[:10]
+        ):
+            problems.append(f"{key}: expected {want}, stored {have}")
+        if len(problems) >= limit:
+            break
+    return problems
+
+
+# -- reading ------------------------------------------------------------------------------------
+
+
+@dataclass
+class Figure:
+    """One indicator's figure for one unit (a subtree) and one period."""
+
+    value: decimal.Decimal | None = None
+    reporting_units: int = 0
+    as_of: datetime.datetime | None = None
+
+
+@dataclass
+class IndicatorRollup:
+    indicator: Indicator
+    total: Figure
+    by_unit: dict[int, Figure] = field(default_factory=dict)
+
+
+def _subtree_cte(root_id: int, on: datetime.date) -> tuple[str, list]:
+    # Every unit under the root, with the root's child it sits under (`top`); the root is its own.
+    sql = (
+        "WITH RECURSIVE dimis_tree(id, top) AS ("
+        "SELECT CAST(%s AS BIGINT), CAST(%s AS BIGINT) "
+        "UNION ALL "
+        "SELECT l.child_id, CASE WHEN t.id = %s THEN l.child_id ELSE t.top END "
+        "FROM org_unitlink l JOIN dimis_tree t ON l.parent_id = t.id "
+        "WHERE l.valid_from <= %s AND (l.valid_to IS NULL OR l.valid_to > %s))"
+    )
+    return sql, [root_id, root_id, root_id, on, on]
+
+
+def rollup(user, root, period: Period, indicators=None, by_unit: bool = True) -> dict:
+    """{indicator id: IndicatorRollup} for `root`'s subtree in `period`, with a figure for each of
+    the root's direct children (and the root's own figures under the root's id) if `by_unit`.
+
+    Only units the user's grants reach and indicators within the clearance count. One query."""
+    if indicators is None:
+        indicators = list(Indicator.objects.all().restrict(user))
+    elif not user.is_superuser:
+        indicators = [i for i in indicators if i.classification <= user.clearance]
+    by_id = {i.pk: i for i in indicators}
+    if not by_id:
+        return {}
+    tree_sql, params = _subtree_cte(root.pk, period_as_of(period))
+    access = ""
+    if not user.is_superuser:
+        granted, granted_params = granted_units_sql(user)
+        access = f"AND d.unit_id IN ({granted}) "
+        params += granted_params
+    ids = sorted(by_id)
+    placeholders = ", ".join(["%s"] * len(ids))
+    top = "t.top" if by_unit else "0"
+    sql = (
+        f"{tree_sql}, "
+        "dimis_data AS ("
+        "SELECT r.indicator_id, r.unit_id, r.total, r.value_count, r.last_start, r.as_of "
+        "FROM performance_valuerollup r WHERE r.period_id = %s "
+        "UNION ALL "
+        "SELECT v.indicator_id, v.unit_id, v.value, 1, %s, v.last_updated "
+        "FROM performance_value v WHERE v.period_id = %s) "
+        f"SELECT d.indicator_id, {top}, "
+        "CASE WHEN i.unit_aggregation = 'last' THEN d.unit_id END, "
+        "SUM(CASE i.time_aggregation WHEN 'sum' THEN d.total "
+        "WHEN 'average' THEN d.total * 1.0 / d.value_count ELSE lv.value END), "
+        "COUNT(*), MAX(d.last_start), MAX(d.as_of) "
+        "FROM dimis_data d JOIN dimis_tree t ON t.id = d.unit_id "
+        "JOIN performance_indicator i ON i.id = d.indicator_id "
+        "LEFT JOIN performance_period lp ON i.time_aggregation = 'last' "
+        "AND lp.period_type = i.period_type AND lp.start_date = d.last_start "
+        "LEFT JOIN performance_value lv ON lv.indicator_id = d.indicator_id "
+        "AND lv.unit_id = d.unit_id AND lv.period_id = lp.id "
+        f"WHERE d.indicator_id IN ({placeholders}) {access}"
+        f"GROUP BY d.indicator_id, {top}, CASE WHEN i.unit_aggregation = 'last' THEN d.unit_id END"
+    )
+    params = [*params[:5], period.pk, period.start_date, period.pk, *ids, *params[5:]]
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        rows = cursor.fetchall()
+    return _combine(by_id, rows, by_unit)
+
+
+def _combine(by_id, rows, by_unit):
+    """Per indicator: sum or average across units, or the latest reported (unit LAST)."""
+    # (indicator, top) -> [sum, count, best (last_start, as_of, value) for LAST]
+    parts: dict = defaultdict(lambda: [decimal.Decimal(0), 0, None, None])
+    for indicator_id, top, unit, total, count, last_start, as_of in rows:
+        total = None if total is None else decimal.Decimal(str(total))
+        as_of = _aware(as_of)
+        last_start = _date(last_start)
+        for key in (
+            ((indicator_id, top), (indicator_id, None)) if by_unit else ((indicator_id, None),)
+        ):
+            acc = parts[key]
+            if total is not None:
+                acc[0] += total
+                acc[1] += count
+            acc[3] = max(filter(None, (acc[3], as_of)), default=None)
+            if unit is not None and total is not None:
+                candidate = (last_start or datetime.date.min, as_of, total)
+                if acc[2] is None or candidate[:2] > acc[2][:2]:
+                    acc[2] = candidate
+    result = {}
+    for indicator_id, indicator in by_id.items():
+        result[indicator_id] = IndicatorRollup(indicator, Figure())
+    for (indicator_id, top), (total, count, last, as_of) in parts.items():
+        indicator = by_id[indicator_id]
+        if indicator.unit_aggregation == UnitAggregation.LAST:
+            value = last[2] if last else None
+        elif indicator.unit_aggregation == UnitAggregation.AVERAGE:
+            value = total / count if count else None
+        else:
+            value = total if count else None
+        figure = Figure(value, count, as_of)
+        if top is None:
+            result[indicator_id].total = figure
+        else:
+            result[indicator_id].by_unit[top] = figure
+    return result
+
+
+def _aware(moment):
+    if moment is None:
+        return None
+    if isinstance(moment, str):
+        moment = datetime.datetime.fromisoformat(moment)
+    if timezone.is_naive(moment):
+        moment = timezone.make_aware(moment, datetime.UTC)
+    return moment
+
+
+def _date(day):
+    if day is None or isinstance(day, datetime.date):
+        return day
+    return datetime.date.fromisoformat(str(day)[:10])
+
+
+def unit_figure(indicator: Indicator, unit_id: int, period: Period, user) -> Figure:
+    """A single unit's own figure (no subtree) — used by the data entry page's totals."""
+    from dimis.org.models import OrgUnit
+
+    unit = OrgUnit(pk=unit_id)
+    figures = rollup(user, unit, period, [indicator], by_unit=True)
+    return figures[indicator.pk].by_unit.get(unit_id, Figure())
+
+
+def is_current(period: Period) -> bool:
+    return period.start_date <= today() <= period.end_date
+
+
+__all__ = ["rollup", "Figure", "IndicatorRollup", "TimeAggregation"]

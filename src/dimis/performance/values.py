@@ -1,0 +1,425 @@
+"""The one write path for reported values: grid saves, workbook uploads and DHIS2 imports.
+
+Rows stream into a temporary staging table (COPY on PostgreSQL), so memory stays flat however
+many rows come. Then, in the caller's transaction and in a few set-based statements:
+checks (duplicates, approved or submitted figures), the difference with what is stored, the
+previous figures into `ValueAudit`, the upsert, the live roll-up deltas into `ValueRollup`, and
+one `ValueBatch` with its change record in the hash chain. Any error: nothing is written.
+A dry run does all of it except the writes and reports exactly what would change.
+"""
+
+import datetime
+import decimal
+import hashlib
+from dataclasses import dataclass, field
+
+from django.db import connection, transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from dimis.core.actor import current_actor
+from dimis.framework.access import granted_units_sql
+from dimis.org.models import OrgUnit
+
+from . import periods
+from .models import REPORTING_ROLES, Indicator, Period, ValueBatch
+
+MAX_ERRORS = 100
+FLUSH_ROWS = 5000
+MAX_DIGITS_BEFORE_POINT = 20
+QUANTUM = decimal.Decimal("0.0001")
+CHANGES_SHOWN = 200
+
+
+@dataclass
+class RowError:
+    line: int | None
+    field: str
+    message: str
+
+    def __str__(self):
+        where = _("Row %(line)s") % {"line": self.line} if self.line else _("Input")
+        return f"{where}, {self.field}: {self.message}"
+
+
+class ValuesRejected(Exception):
+    """Nothing was written; `errors` name the rows (the first MAX_ERRORS of `error_count`)."""
+
+    def __init__(self, errors: list[RowError], error_count: int):
+        self.errors, self.error_count = errors, error_count
+        super().__init__("; ".join(str(e) for e in errors[:5]))
+
+
+@dataclass
+class Change:
+    line: int | None
+    indicator: str
+    unit: str
+    period: str
+    old: decimal.Decimal | None
+    new: decimal.Decimal | None
+
+
+@dataclass
+class WriteResult:
+    dry_run: bool
+    created: int = 0
+    updated: int = 0
+    deleted: int = 0
+    unchanged: int = 0
+    changes: list[Change] = field(default_factory=list)
+    batch: ValueBatch | None = None
+
+    @property
+    def total(self) -> int:
+        return self.created + self.updated + self.deleted + self.unchanged
+
+
+def parse_number(text) -> decimal.Decimal:
+    """'1234.5', '1,234.5' refused as ambiguous; numbers from spreadsheets pass as they are."""
+    if isinstance(text, bool):
+        raise ValueError(_("“%(value)s” is not a number.") % {"value": text})
+    if isinstance(text, int | float | decimal.Decimal):
+        number = decimal.Decimal(str(text))
+    else:
+        cleaned = str(text).strip().replace("\u00a0", "").replace(" ", "")
+        try:
+            number = decimal.Decimal(cleaned)
+        except decimal.InvalidOperation:
+            raise ValueError(_("“%(value)s” is not a number.") % {"value": text}) from None
+    if not number.is_finite():
+        raise ValueError(_("“%(value)s” is not a number.") % {"value": text})
+    if number.adjusted() >= MAX_DIGITS_BEFORE_POINT:
+        raise ValueError(_("%(value)s is too large to store.") % {"value": text})
+    return number.quantize(QUANTUM, rounding=decimal.ROUND_HALF_EVEN)
+
+
+class Resolver:
+    """Codes to ids for incoming rows, with the access checks, each code looked up once."""
+
+    def __init__(self, user):
+        self.user = user
+        indicators = Indicator.objects.all().restrict(user, "view")
+        self.indicators = {i.code.upper(): i for i in indicators}
+        self.indicators.update({i.uid: i for i in indicators if i.uid})
+        self.units = {
+            code.upper(): pk for code, pk in OrgUnit.objects.values_list("code", "id").iterator()
+        }
+        if user.is_superuser:
+            self.writable = None
+        else:
+            sql, params = granted_units_sql(user, REPORTING_ROLES)
+            with connection.cursor() as cursor:
+                cursor.execute(sql, params)
+                self.writable = {row[0] for row in cursor.fetchall()}
+        self.periods: dict[str, Period | periods.PeriodCodeError] = {}
+
+    def indicator(self, code) -> Indicator:
+        found = self.indicators.get(str(code or "").strip().upper())
+        if found is None:
+            raise ValueError(_("Unknown indicator “%(code)s”.") % {"code": code})
+        return found
+
+    def unit(self, code) -> int:
+        pk = self.units.get(str(code or "").strip().upper())
+        # The same answer for "no such unit" and "not yours": codes of other units do not leak.
+        if pk is None or (self.writable is not None and pk not in self.writable):
+            raise ValueError(_("“%(code)s” is not a unit you can report for.") % {"code": code})
+        return pk
+
+    def period(self, code, indicator: Indicator) -> Period:
+        key = str(code or "").strip().upper()
+        if key not in self.periods:
+            try:
+                self.periods[key] = Period.objects.for_code(key)
+            except periods.PeriodCodeError as error:
+                self.periods[key] = error
+        found = self.periods[key]
+        if isinstance(found, periods.PeriodCodeError):
+            raise ValueError(str(found))
+        if found.period_type != indicator.period_type:
+            raise ValueError(
+                _("%(indicator)s is reported %(type)s; %(period)s is not such a period.")
+                % {
+                    "indicator": indicator.code,
+                    "type": indicator.get_period_type_display().lower(),
+                    "period": key,
+                }
+            )
+        return found
+
+
+STAGING = "dimis_value_staging"
+DIFF = "dimis_value_diff"
+
+
+class ValueWriter:
+    """Stage rows with `add()` (or report `error()`), then `finish()` inside one transaction."""
+
+    def __init__(self, user, kind: str, source_name: str = "", dry_run: bool = False):
+        if not connection.in_atomic_block:
+            raise RuntimeError("ValueWriter must run inside transaction.atomic()")
+        self.user, self.kind, self.source_name, self.dry_run = user, kind, source_name, dry_run
+        self.errors: list[RowError] = []
+        self.error_count = 0
+        self.staged = 0
+        self.digest = hashlib.sha256()
+        self._buffer: list[tuple] = []
+        self._postgres = connection.vendor == "postgresql"
+        with connection.cursor() as cursor:
+            cursor.execute(f"DROP TABLE IF EXISTS {STAGING}")
+            cursor.execute(f"DROP TABLE IF EXISTS {DIFF}")
+            cursor.execute(
+                f"CREATE TEMPORARY TABLE {STAGING} (line INTEGER, indicator_id BIGINT, "
+                "unit_id BIGINT, period_id BIGINT, value NUMERIC(24, 4), comment VARCHAR(500))"
+            )
+
+    # -- staging ---------------------------------------------------------------------------------
+    def add(self, line, indicator_id, unit_id, period_id, value, comment=""):
+        """`value` None removes the stored figure."""
+        self._buffer.append((line, indicator_id, unit_id, period_id, value, comment or ""))
+        self.staged += 1
+        if len(self._buffer) >= FLUSH_ROWS:
+            self._flush()
+
+    def error(self, line, field_name, message):
+        self.error_count += 1
+        if len(self.errors) < MAX_ERRORS:
+            self.errors.append(RowError(line, field_name, str(message)))
+
+    def feed_digest(self, data: bytes):
+        """The bytes the rows came from, so the batch names exactly what was imported."""
+        self.digest.update(data)
+
+    def _flush(self):
+        if not self._buffer:
+            return
+        if self._postgres:
+            with connection.cursor() as cursor:
+                raw = cursor.cursor
+                columns = "line, indicator_id, unit_id, period_id, value, comment"
+                with raw.copy(f"COPY {STAGING} ({columns}) FROM STDIN") as copy:
+                    for row in self._buffer:
+                        copy.write_row(row)
+        else:
+            with connection.cursor() as cursor:
+                cursor.executemany(
+                    f"INSERT INTO {STAGING} VALUES (%s, %s, %s, %s, %s, %s)", self._buffer
+                )
+        self._buffer.clear()
+
+    # -- merge -----------------------------------------------------------------------------------
+    def finish(self) -> WriteResult:
+        self._flush()
+        try:
+            with connection.cursor() as cursor:
+                self._lock(cursor)
+                self._check(cursor)
+                if self.error_count:
+                    raise ValuesRejected(self.errors, self.error_count)
+                result = self._diff(cursor)
+                if not self.dry_run:
+                    self._apply(cursor, result)
+                return result
+        finally:
+            with connection.cursor() as cursor:
+                cursor.execute(f"DROP TABLE IF EXISTS {STAGING}")
+                cursor.execute(f"DROP TABLE IF EXISTS {DIFF}")
+
+    def _lock(self, cursor):
+        # Writers and approvals of the same unit and period take turns (SQLite: one writer).
+        if self._postgres:
+            cursor.execute(
+                "SELECT pg_advisory_xact_lock(CAST(unit_id AS INTEGER), CAST(period_id AS INTEGER)) "
+                f"FROM (SELECT DISTINCT unit_id, period_id FROM {STAGING} "
+                "ORDER BY unit_id, period_id) k"
+            )
+
+    def _check(self, cursor):
+        cursor.execute(
+            f"SELECT MIN(line), MAX(line) FROM {STAGING} "
+            "GROUP BY indicator_id, unit_id, period_id HAVING COUNT(*) > 1 "
+            f"ORDER BY MAX(line) LIMIT {MAX_ERRORS}"
+        )
+        for first, line in cursor.fetchall():
+            self.error(
+                line,
+                _("value"),
+                _("the same indicator, unit and period as row %(line)s") % {"line": first},
+            )
+        cursor.execute(
+            f"SELECT MIN(s.line), u.code, p.code, d.status FROM {STAGING} s "
+            "JOIN performance_datasubmission d ON d.unit_id = s.unit_id AND d.period_id = s.period_id "
+            "JOIN org_orgunit u ON u.id = s.unit_id JOIN performance_period p ON p.id = s.period_id "
+            "WHERE d.status <> 'draft' GROUP BY u.code, p.code, d.status "
+            f"ORDER BY MIN(s.line) LIMIT {MAX_ERRORS}"
+        )
+        for line, unit, period, status in cursor.fetchall():
+            message = (
+                _(
+                    "the figures of %(unit)s for %(period)s are approved; an approver must reopen them first"
+                )
+                if status == "approved"
+                else _(
+                    "the figures of %(unit)s for %(period)s are submitted for approval; "
+                    "withdraw them first"
+                )
+            )
+            self.error(line, _("period"), message % {"unit": unit, "period": period})
+
+    def _diff(self, cursor) -> WriteResult:
+        cursor.execute(
+            f"CREATE TEMPORARY TABLE {DIFF} AS "
+            "SELECT s.line, s.indicator_id, s.unit_id, s.period_id, s.value AS new_value, "
+            "s.comment, v.value AS old_value, v.stored_by AS old_stored_by, "
+            "v.last_updated AS old_updated, p.start_date AS period_start, "
+            "CASE WHEN v.id IS NULL THEN 1 ELSE 0 END AS is_new "
+            f"FROM {STAGING} s JOIN performance_period p ON p.id = s.period_id "
+            "LEFT JOIN performance_value v ON v.unit_id = s.unit_id "
+            "AND v.period_id = s.period_id AND v.indicator_id = s.indicator_id "
+            "WHERE (v.id IS NULL AND s.value IS NOT NULL) OR (v.id IS NOT NULL AND "
+            "(s.value IS NULL OR s.value <> v.value OR s.comment <> v.comment))"
+        )
+        cursor.execute(
+            "SELECT COALESCE(SUM(is_new), 0), "
+            "COALESCE(SUM(CASE WHEN new_value IS NULL THEN 1 ELSE 0 END), 0), COUNT(*) "
+            f"FROM {DIFF}"
+        )
+        created, deleted, changed = cursor.fetchone()
+        result = WriteResult(
+            dry_run=self.dry_run,
+            created=created,
+            deleted=deleted,
+            updated=changed - created - deleted,
+            unchanged=self.staged - changed,
+        )
+        cursor.execute(
+            "SELECT d.line, i.code, u.code, p.code, d.old_value, d.new_value "
+            f"FROM {DIFF} d JOIN performance_indicator i ON i.id = d.indicator_id "
+            "JOIN org_orgunit u ON u.id = d.unit_id JOIN performance_period p ON p.id = d.period_id "
+            f"ORDER BY d.line LIMIT {CHANGES_SHOWN}"
+        )
+        result.changes = [
+            Change(line, ind, unit, period, _decimal(old), _decimal(new))
+            for line, ind, unit, period, old, new in cursor.fetchall()
+        ]
+        return result
+
+    def _apply(self, cursor, result: WriteResult):
+        now = timezone.now()
+        actor = current_actor()
+        name = (self.user.get_username() if self.user else actor.name)[:150]
+        batch = ValueBatch.objects.create(
+            time=now,
+            user=self.user if self.user and self.user.pk else None,
+            actor=name,
+            kind=self.kind,
+            source_name=self.source_name[:255],
+            digest=self.digest.hexdigest(),
+            created_count=result.created,
+            updated_count=result.updated,
+            deleted_count=result.deleted,
+            unchanged_count=result.unchanged,
+        )
+        result.batch = batch
+        if result.created + result.updated + result.deleted == 0:
+            return
+        cursor.execute(
+            "INSERT INTO performance_valueaudit (batch_id, indicator_id, unit_id, period_id, "
+            "previous_value, new_value, previous_stored_by, previous_updated) "
+            "SELECT %s, indicator_id, unit_id, period_id, old_value, new_value, old_stored_by, "
+            f"old_updated FROM {DIFF} WHERE is_new = 0",
+            [batch.pk],
+        )
+        cursor.execute(
+            "INSERT INTO performance_value (indicator_id, unit_id, period_id, value, comment, "
+            "stored_by, created, last_updated) "
+            f"SELECT indicator_id, unit_id, period_id, new_value, comment, %s, %s, %s FROM {DIFF} "
+            "WHERE new_value IS NOT NULL "
+            "ON CONFLICT (unit_id, period_id, indicator_id) DO UPDATE SET value = excluded.value, "
+            "comment = excluded.comment, stored_by = excluded.stored_by, "
+            "last_updated = excluded.last_updated",
+            [name, now, now],
+        )
+        if result.deleted:
+            cursor.execute(
+                "DELETE FROM performance_value WHERE id IN (SELECT v.id FROM performance_value v "
+                f"JOIN {DIFF} d ON d.unit_id = v.unit_id AND d.period_id = v.period_id "
+                "AND d.indicator_id = v.indicator_id WHERE d.new_value IS NULL)"
+            )
+        from .rollup import apply_rollup_deltas
+
+        apply_rollup_deltas(cursor, DIFF, now, with_deletions=bool(result.deleted))
+        from dimis.core.actor import acting_as
+        from dimis.core.changelog import record_change
+
+        if self.user is not None and actor.user_id != self.user.pk:
+            # Called outside a request (a command, a job): the batch's user is the writer.
+            with acting_as(self.user, actor.source):
+                record_change(batch, "create", None, batch.snapshot())
+        else:
+            record_change(batch, "create", None, batch.snapshot())
+
+
+def _decimal(value):
+    if value is None:
+        return None
+    return value if isinstance(value, decimal.Decimal) else decimal.Decimal(str(value))
+
+
+def write_values(
+    user, rows, kind=ValueBatch.Kind.ENTRY, source_name="", dry_run=False
+) -> WriteResult:
+    """Write `(line, indicator_code, unit_code, period_code, value_or_None, comment)` rows.
+
+    Raises ValuesRejected (nothing written) if any row is wrong. For small writes (a grid, a
+    workbook); the DHIS2 importer drives ValueWriter directly to stream large files."""
+    resolver = Resolver(user)
+    with transaction.atomic():
+        writer = ValueWriter(user, kind, source_name, dry_run=dry_run)
+        for line, indicator_code, unit_code, period_code, value, comment in rows:
+            stage_row(
+                writer, resolver, line, indicator_code, unit_code, period_code, value, comment
+            )
+        result = writer.finish()
+        if dry_run:
+            transaction.set_rollback(True)
+    return result
+
+
+def stage_row(writer, resolver, line, indicator_code, unit_code, period_code, value, comment=""):
+    """Resolve and check one incoming row; stage it or record why not."""
+    try:
+        indicator = resolver.indicator(indicator_code)
+    except ValueError as error:
+        writer.error(line, _("indicator"), error)
+        return
+    try:
+        unit_id = resolver.unit(unit_code)
+    except ValueError as error:
+        writer.error(line, _("unit"), error)
+        return
+    try:
+        period = resolver.period(period_code, indicator)
+    except ValueError as error:
+        writer.error(line, _("period"), error)
+        return
+    number = None
+    if value is not None and str(value).strip() != "":
+        try:
+            number = parse_number(value)
+        except ValueError as error:
+            writer.error(line, _("value"), error)
+            return
+    if comment and len(comment) > 500:
+        writer.error(line, _("comment"), _("at most 500 characters"))
+        return
+    writer.add(line, indicator.pk, unit_id, period.pk, number, comment or "")
+
+
+def as_of_text(moment: datetime.datetime | None) -> str:
+    from django.utils.formats import date_format
+
+    if moment is None:
+        return "—"
+    return date_format(timezone.localtime(moment), "DATETIME_FORMAT")

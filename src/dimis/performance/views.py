@@ -1,0 +1,7 @@
+"""Pages of the performance section."""
+
+from dimis.framework.views import ObjectDetailView
+
+
+class SubmissionDetailView(ObjectDetailView):
+    pass
