@@ -49,6 +49,7 @@ urlpatterns = [
     path("accounts/token/", user_views.api_token, name="api-token"),
     path("i18n/setlang/", login_not_required(set_language), name="set_language"),
     path("admin/", admin.site.urls),
+    path("performance/", include("dimis.performance.urls")),
     path("api/", include((api_patterns, "api"))),
     *model_urlpatterns(),
 ]

@@ -535,7 +535,7 @@ class DataSubmission(UnitScopedModel):
         form_fields = ["unit", "period"]
         menu = ("performance", 40)
         write_roles = REPORTING_ROLES
-        detail_view = "dimis.performance.views.SubmissionDetailView"
+        detail_view = "dimis.performance.entry_views.SubmissionDetailView"
 
     def __str__(self):
         return f"{self.unit} · {self.period}"

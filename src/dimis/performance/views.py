@@ -1,7 +1,3 @@
-"""Pages of the performance section."""
+"""Dashboard pages of the performance section."""
 
-from dimis.framework.views import ObjectDetailView
-
-
-class SubmissionDetailView(ObjectDetailView):
-    pass
+urlpatterns: list = []

@@ -1,0 +1,3 @@
+"""DHIS2 dataValueSets interchange: pages and the API endpoint."""
+
+urlpatterns: list = []
