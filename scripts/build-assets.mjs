@@ -7,6 +7,7 @@ const files = {
   "bootstrap/dist/css/bootstrap.min.css": "bootstrap.min.css",
   "bootstrap/dist/js/bootstrap.bundle.min.js": "bootstrap.bundle.min.js",
   "htmx.org/dist/htmx.min.js": "htmx.min.js",
+  "chart.js/dist/chart.umd.min.js": "chart.umd.min.js",
   "bootstrap-icons/font/bootstrap-icons.min.css": "bootstrap-icons/bootstrap-icons.min.css",
 };
 for (const [src, dest] of Object.entries(files)) {

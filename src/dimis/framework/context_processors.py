@@ -1,3 +1,4 @@
+from django.urls import NoReverseMatch, reverse
 from django.utils.translation import gettext_lazy as _
 
 from .registry import registry
@@ -5,6 +6,7 @@ from .registry import registry
 SECTIONS = {
     "organisation": _("Organisation"),
     "directives": _("Documents and tasks"),
+    "performance": _("Performance"),
     "access": _("Access"),
 }
 
@@ -13,6 +15,12 @@ SECTIONS = {
 SECTION_PAGES = {
     "organisation": [(_("Unit tree"), "org-tree")],
     "directives": [(_("Scorecard"), "scorecard"), (_("Reminders"), "reminders")],
+    "performance": [
+        (_("Dashboard"), "performance-dashboard"),
+        (_("Data entry"), "performance-entry"),
+        (_("Approvals"), "performance-inbox"),
+        (_("DHIS2 exchange"), "performance-dhis2"),
+    ],
 }
 
 
@@ -20,6 +28,13 @@ def navigation(request):
     if not getattr(request, "user", None) or not request.user.is_authenticated:
         return {}
     menu: dict[str, list] = {}
+    for section, pages in SECTION_PAGES.items():
+        for order, (label, name) in enumerate(pages):
+            try:
+                url = reverse(name)
+            except NoReverseMatch:
+                continue
+            menu.setdefault(section, []).append((order - 100, label, url))
     for config in registry:
         if config.menu:
             section, order = config.menu

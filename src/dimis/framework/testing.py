@@ -135,6 +135,15 @@ class RegisteredModelTests:
     SCOPED_TESTS = ("test_records_of_other_units_are_invisible_everywhere",)
     CLASSIFIED_TESTS = ("test_classification_above_clearance_is_invisible",)
     IMPORT_TESTS = ("test_import_valid_rows", "test_import_with_one_bad_row_writes_nothing")
+    # Records whose writes go through their own workflow (no generic add, edit, delete, import).
+    read_only = False
+    WRITE_TESTS = (
+        "test_create_through_form_is_logged",
+        "test_edit_and_stale_edit",
+        "test_delete_is_logged",
+        "test_api_create_update_delete",
+        *IMPORT_TESTS,
+    )
 
     def __init_subclass__(cls, **kwargs):
         super().__init_subclass__(**kwargs)
@@ -147,6 +156,11 @@ class RegisteredModelTests:
         if cls.import_row is None:
             for name in cls.IMPORT_TESTS:
                 setattr(cls, name, None)
+        if cls.read_only:
+            for name in cls.WRITE_TESTS:
+                setattr(cls, name, None)
+        else:
+            cls.test_generic_writes_are_refused = None
 
     def make(self, unit, **extra):
         raise NotImplementedError
@@ -286,6 +300,23 @@ class RegisteredModelTests:
         assert (
             self.model.objects.count() == before and self.model.objects.filter(pk=obj.pk).exists()
         )
+
+    def test_generic_writes_are_refused(self, world, client):
+        obj = self.make(world.f1)
+        admin = world.admin  # administrator of the whole ministry, top secret
+        self.login(client, admin)
+        assert client.get(self.config.url("add")).status_code == 403
+        assert client.post(self.config.url("edit", obj.pk), {}).status_code in (403, 404)
+        assert client.post(self.config.url("delete", obj.pk)).status_code in (403, 404)
+        api = self.api(admin)
+        url = f"{self.config.api_url()}{obj.pk}/"
+        assert (
+            api.post(self.config.api_url(), self.form_data(world.f1), format="json").status_code
+            == 403
+        )
+        assert api.patch(url, {"version": 1}, format="json").status_code in (403, 404)
+        assert api.delete(url).status_code in (403, 404)
+        assert self.model.objects.filter(pk=obj.pk).exists()
 
     # -- API -------------------------------------------------------------------------------------
     def test_api_create_update_delete(self, world):

@@ -200,6 +200,12 @@ class PeriodQuerySet(RestrictedQuerySet):
 
 class Period(ReferenceModel):
     code = models.CharField(_("code"), max_length=20, unique=True)
+    name = models.CharField(
+        _("name"),
+        max_length=255,
+        blank=True,
+        help_text=_("For a plan period, the plan it covers, e.g. “Five-year plan 2021–2025”."),
+    )
     period_type = models.CharField(_("type"), max_length=20, choices=PeriodType.choices)
     start_date = models.DateField(_("start"))
     end_date = models.DateField(_("end"))
@@ -222,10 +228,10 @@ class Period(ReferenceModel):
         ]
 
     class Dimis:
-        columns = ["code", "period_type", "start_date", "end_date"]
-        search_fields = ["code"]
+        columns = ["code", "name", "period_type", "start_date", "end_date"]
+        search_fields = ["code", "name"]
         filter_fields = ["period_type"]
-        form_fields = ["code"]
+        form_fields = ["code", "name"]
         natural_key = "code"
         menu = ("performance", 90)
 
@@ -334,6 +340,8 @@ class Target(UnitScopedModel):
         filter_fields = ["indicator", "unit", "period"]
         form_fields = ["indicator", "unit", "period", "value", "source", "classification"]
         menu = ("performance", 20)
+        form_base = "dimis.performance.forms.TargetFormBase"
+        serializer_base = "dimis.performance.forms.TargetSerializerBase"
         write_roles = PLANNING_ROLES
 
     def __str__(self):
@@ -534,7 +542,8 @@ class DataSubmission(UnitScopedModel):
         filter_fields = ["status", "unit", "period"]
         form_fields = ["unit", "period"]
         menu = ("performance", 40)
-        write_roles = REPORTING_ROLES
+        # Changed only by the workflow (submit, approve, send back), never by a generic edit.
+        write_roles = frozenset()
         detail_view = "dimis.performance.entry_views.SubmissionDetailView"
 
     def __str__(self):

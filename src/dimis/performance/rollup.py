@@ -164,7 +164,8 @@ def rollup(user, root, period: Period, indicators=None, by_unit: bool = True) ->
         params += granted_params
     ids = sorted(by_id)
     placeholders = ", ".join(["%s"] * len(ids))
-    top = "t.top" if by_unit else "0"
+    top = "t.top" if by_unit else "NULL"
+    group_top = "t.top, " if by_unit else ""
     sql = (
         f"{tree_sql}, "
         "dimis_data AS ("
@@ -185,7 +186,8 @@ def rollup(user, root, period: Period, indicators=None, by_unit: bool = True) ->
         "LEFT JOIN performance_value lv ON lv.indicator_id = d.indicator_id "
         "AND lv.unit_id = d.unit_id AND lv.period_id = lp.id "
         f"WHERE d.indicator_id IN ({placeholders}) {access}"
-        f"GROUP BY d.indicator_id, {top}, CASE WHEN i.unit_aggregation = 'last' THEN d.unit_id END"
+        f"GROUP BY d.indicator_id, {group_top}"
+        "CASE WHEN i.unit_aggregation = 'last' THEN d.unit_id END"
     )
     params = [*params[:5], period.pk, period.start_date, period.pk, *ids, *params[5:]]
     with connection.cursor() as cursor:
