@@ -160,8 +160,11 @@ def build(user, root: OrgUnit, period: Period) -> Dashboard:
         panel = IndicatorPanel(indicator, line(root, rolled.total))
         for unit_id, unit in units.items():
             if unit_id == root.pk and unit_id not in rolled.by_unit:
-                continue  # the root reports nothing of its own: no line for it
-            panel.units.append(line(unit, rolled.by_unit.get(unit_id, Figure())))
+                continue  # the root's target is the subtree's: its line is the total
+            unit_line = line(unit, rolled.by_unit.get(unit_id, Figure()))
+            # Units with neither figures nor a target for this indicator (a department, say).
+            if unit_line.actual.value is not None or unit_line.target is not None:
+                panel.units.append(unit_line)
         panel.units.sort(key=lambda line: line.sort_key)
         panels.append(panel)
         if rolled.total.as_of and (latest is None or rolled.total.as_of > latest):
@@ -170,12 +173,14 @@ def build(user, root: OrgUnit, period: Period) -> Dashboard:
 
 
 def elapsed_fraction(period: Period) -> decimal.Decimal | None:
-    """For a period under way, the share of its days gone; None once it is over."""
+    """For a period under way, the share of its days up to the end of last month (a month's
+    figures are reported after it closes); None once the period is over."""
     now = today()
-    if not period.start_date <= now < period.end_date:
+    if not period.start_date <= now <= period.end_date:
         return None
+    closed = now.replace(day=1) - datetime.timedelta(days=1)
     days = (period.end_date - period.start_date).days + 1
-    return decimal.Decimal((now - period.start_date).days + 1) / days
+    return decimal.Decimal(max(0, (closed - period.start_date).days + 1)) / days
 
 
 def resolve_targets(user, indicators, unit_ids, period: Period) -> dict:
