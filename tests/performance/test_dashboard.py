@@ -178,3 +178,36 @@ def test_figures_follow_the_indicator_format():
     assert dashboard.format_figure(share, D("12.34")) == "12.3%"
     with translation.override("vi"):
         assert dashboard.format_figure(vnd, D("1234567890123")).startswith("1.234,6")
+
+
+@pytest.mark.django_db
+def test_the_demo_has_figures_since_2021_with_units_behind_target():
+    import io
+
+    from django.core.management import call_command
+
+    from dimis.org.models import OrgUnit
+    from dimis.performance import workflow
+    from dimis.performance.models import Period, Value
+    from dimis.performance.rollup import rollup_discrepancies
+    from dimis.users.models import User
+
+    call_command("demo", stdout=io.StringIO())
+    planner = User.objects.get(username="planner")
+    gddi = OrgUnit.objects.get(code="TCCNQP")
+    assert Value.objects.filter(period__start_date__year=2021).exists()
+    board = dashboard.build(planner, gddi, Period.objects.get(code="2025"))
+    codes = {p.indicator.code for p in board.panels}
+    assert {"PROD_VALUE", "REVENUE", "EXPORT_VALUE", "DUAL_USE_SHARE"} <= codes
+    assert {"INVEST_DISBURSED", "KEY_STAFF_TRAINED"} <= codes
+    rags = {line.rag for panel in board.panels for line in panel.units}
+    assert {"red", "amber", "green"} <= rags
+    assert board.lagging_units[0][0].code in {"Z105", "GDDI-TCT2"}
+    assert rollup_discrepancies() == []
+    # The last reported month waits for the approver; the reporter of Z101 sees only Z101.
+    waiting = list(workflow.inbox(User.objects.get(username="approver")))
+    assert waiting and all(s.status == "submitted" for s in waiting)
+    reporter = User.objects.get(username="reporter")
+    assert set(Value.objects.all().restrict(reporter).values_list("unit__code", flat=True)) == {
+        "Z101"
+    }
