@@ -125,3 +125,15 @@ def test_rollup_rows_are_one_per_unit_and_coarser_period(world, kinds):
     assert Value.objects.count() == 2
     # Q1, S1, 2023 (no plan period exists yet)
     assert ValueRollup.objects.count() == 3
+
+
+def test_a_stock_takes_its_latest_month_whatever_order_the_figures_come_in(world, kinds):
+    stock = kinds["stock"]
+    put(world.admin, ("STAFF", "F1", "202303", 110))
+    put(world.admin, ("STAFF", "F1", "202301", 100))  # an earlier month, entered later
+    assert totals(world.admin, world.gddi, "2023Q1", stock)["STAFF"] == 110
+    put(world.admin, ("STAFF", "F1", "202303", 120))  # the latest month corrected
+    assert totals(world.admin, world.gddi, "2023Q1", stock)["STAFF"] == 120
+    put(world.admin, ("STAFF", "F1", "202301", 90))  # an earlier month corrected
+    assert totals(world.admin, world.gddi, "2023", stock)["STAFF"] == 120
+    assert rollup_discrepancies() == []

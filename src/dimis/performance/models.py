@@ -464,7 +464,7 @@ class ValueRollup(models.Model):
     """One unit's values of one indicator summed over a coarser period (a quarter, half, year or
     plan period), kept current by every write in the same transaction: the live roll-up reads
     these instead of scanning every month. `last_start` is the start of the latest period with a
-    value, so stocks can take the last value."""
+    value and `last_value` that value: a stock's figure for the period."""
 
     indicator = models.ForeignKey(Indicator, on_delete=models.CASCADE, related_name="+")
     unit = models.ForeignKey("org.OrgUnit", on_delete=models.CASCADE, related_name="+")
@@ -472,6 +472,7 @@ class ValueRollup(models.Model):
     total = models.DecimalField(max_digits=30, decimal_places=4)
     value_count = models.IntegerField()
     last_start = models.DateField(null=True)
+    last_value = models.DecimalField(max_digits=24, decimal_places=4, null=True)
     as_of = models.DateTimeField()
 
     class Meta:

@@ -280,6 +280,8 @@ class ValueWriter:
             "WHERE (v.id IS NULL AND s.value IS NOT NULL) OR (v.id IS NOT NULL AND "
             "(s.value IS NULL OR s.value <> v.value OR s.comment <> v.comment))"
         )
+        # The roll-up joins the differences back on this key (SQLite needs the index to).
+        cursor.execute(f"CREATE INDEX {DIFF}_key ON {DIFF} (indicator_id, unit_id, period_start)")
         cursor.execute(
             "SELECT COALESCE(SUM(is_new), 0), "
             "COALESCE(SUM(CASE WHEN new_value IS NULL THEN 1 ELSE 0 END), 0), COUNT(*) "
