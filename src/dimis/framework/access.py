@@ -31,6 +31,8 @@ def subtree_sql(root_sql: str, root_params: list, on: datetime.date) -> tuple[st
 
 def granted_units_sql(user, roles=ALL_ROLES, on: datetime.date | None = None) -> tuple[str, list]:
     roles = sorted(roles)
+    if not roles:  # a model nobody may write through generic views: no unit at all
+        return subtree_sql("SELECT CAST(NULL AS BIGINT) WHERE 1 = 0", [], on or today())
     placeholders = ", ".join(["%s"] * len(roles))
     root = f"SELECT unit_id FROM users_grant WHERE user_id = %s AND role IN ({placeholders})"
     return subtree_sql(root, [user.pk, *roles], on or today())

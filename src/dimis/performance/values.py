@@ -97,14 +97,19 @@ def parse_number(text) -> decimal.Decimal:
 class Resolver:
     """Codes to ids for incoming rows, with the access checks, each code looked up once."""
 
-    def __init__(self, user):
+    def __init__(self, user, preload_units: bool = True):
+        """`preload_units`: read every unit code at once (a large file); else one by one."""
         self.user = user
         indicators = Indicator.objects.all().restrict(user, "view")
         self.indicators = {i.code.upper(): i for i in indicators}
         self.indicators.update({i.uid: i for i in indicators if i.uid})
-        self.units = {
-            code.upper(): pk for code, pk in OrgUnit.objects.values_list("code", "id").iterator()
-        }
+        self.preloaded = preload_units
+        self.units: dict[str, int | None] = {}
+        if preload_units:
+            self.units = {
+                code.upper(): pk
+                for code, pk in OrgUnit.objects.values_list("code", "id").iterator()
+            }
         if user.is_superuser:
             self.writable = None
         else:
@@ -121,7 +126,12 @@ class Resolver:
         return found
 
     def unit(self, code) -> int:
-        pk = self.units.get(str(code or "").strip().upper())
+        key = str(code or "").strip().upper()
+        if key not in self.units and not self.preloaded:
+            self.units[key] = (
+                OrgUnit.objects.filter(code__iexact=key).values_list("id", flat=True).first()
+            )
+        pk = self.units.get(key)
         # The same answer for "no such unit" and "not yours": codes of other units do not leak.
         if pk is None or (self.writable is not None and pk not in self.writable):
             raise ValueError(_("“%(code)s” is not a unit you can report for.") % {"code": code})
@@ -370,15 +380,18 @@ def _decimal(value):
 
 
 def write_values(
-    user, rows, kind=ValueBatch.Kind.ENTRY, source_name="", dry_run=False
+    user, rows, kind=ValueBatch.Kind.ENTRY, source_name="", dry_run=False, data: bytes = b""
 ) -> WriteResult:
-    """Write `(line, indicator_code, unit_code, period_code, value_or_None, comment)` rows.
+    """Write `(line, indicator_code, unit_code, period_code, value_or_None, comment)` rows;
+    `data` is the uploaded file they came from, whose SHA-256 the batch keeps.
 
     Raises ValuesRejected (nothing written) if any row is wrong. For small writes (a grid, a
     workbook); the DHIS2 importer drives ValueWriter directly to stream large files."""
-    resolver = Resolver(user)
+    resolver = Resolver(user, preload_units=False)
     with transaction.atomic():
         writer = ValueWriter(user, kind, source_name, dry_run=dry_run)
+        if data:
+            writer.feed_digest(data)
         for line, indicator_code, unit_code, period_code, value, comment in rows:
             stage_row(
                 writer, resolver, line, indicator_code, unit_code, period_code, value, comment
