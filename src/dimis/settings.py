@@ -180,6 +180,8 @@ TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
 # Limits for uploaded import files: a clear error beats a worker out of memory.
 DIMIS_IMPORT_MAX_BYTES = int(os.environ.get("DIMIS_IMPORT_MAX_BYTES", 10 * 1024 * 1024))
 DIMIS_IMPORT_MAX_ROWS = int(os.environ.get("DIMIS_IMPORT_MAX_ROWS", 20000))
+# DHIS2 dataValueSets files stream (memory stays flat), so they may be far larger.
+DIMIS_DHIS2_MAX_BYTES = int(os.environ.get("DIMIS_DHIS2_MAX_BYTES", 2 * 1024**3))
 # Reminders go to a task's lead unit this many days before its deadline (and once it is overdue).
 DIMIS_REMINDER_DAYS = int(os.environ.get("DIMIS_REMINDER_DAYS", 7))
 DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024

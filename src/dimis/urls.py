@@ -10,6 +10,7 @@ from dimis.directives import views as directive_views
 from dimis.framework.api import build_router
 from dimis.framework.urls import model_urlpatterns
 from dimis.org import views as org_views
+from dimis.performance import dhis2_views
 from dimis.users import views as user_views
 
 
@@ -27,6 +28,7 @@ api_patterns = _public(
     [
         path("schema/", SpectacularAPIView.as_view(), name="schema"),
         path("docs/", SpectacularSwaggerView.as_view(url_name="api:schema"), name="docs"),
+        *dhis2_views.api_urlpatterns,
         path("", include(build_router().urls)),
     ]
 )

@@ -102,7 +102,7 @@ class Resolver:
         self.user = user
         indicators = Indicator.objects.all().restrict(user, "view")
         self.indicators = {i.code.upper(): i for i in indicators}
-        self.indicators.update({i.uid: i for i in indicators if i.uid})
+        self.uids = {i.uid: i for i in indicators if i.uid}
         self.preloaded = preload_units
         self.units: dict[str, int | None] = {}
         if preload_units:
@@ -120,7 +120,9 @@ class Resolver:
         self.periods: dict[str, Period | periods.PeriodCodeError] = {}
 
     def indicator(self, code) -> Indicator:
-        found = self.indicators.get(str(code or "").strip().upper())
+        key = str(code or "").strip()
+        # Codes match in any case; DHIS2 UIDs are case-sensitive and match as written.
+        found = self.indicators.get(key.upper()) or self.uids.get(key)
         if found is None:
             raise ValueError(_("Unknown indicator “%(code)s”.") % {"code": code})
         return found
