@@ -150,3 +150,13 @@ def test_numbers(text, expected):
 def test_not_numbers(text):
     with pytest.raises(ValueError):
         parse_number(text)
+
+
+def test_a_large_write_takes_one_lock_for_all_figures(world, rev, monkeypatch):
+    from dimis.performance import values
+
+    # Beyond this many unit-period pairs one lock replaces one lock per pair (PostgreSQL's lock
+    # table holds a few thousand): the write still goes through whole.
+    monkeypatch.setattr(values, "PAIR_LOCKS_AT_MOST", 1)
+    result = put(world.admin, ("REV", "F1", "202301", 1), ("REV", "F2", "202302", 2))
+    assert result.created == 2 and Value.objects.count() == 2

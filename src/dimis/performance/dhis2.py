@@ -379,18 +379,19 @@ def _csv_data_values(raw: _MeteredStream, chunk_size: int) -> Iterator[tuple[int
                 % {"columns": ", ".join(missing), "header": ",".join(CSV_HEADER)},
                 line,
             )
+        pairs = list(columns.items())
+        width = max(columns.values()) + 1
         while True:
             line = reader.line_num + 1
             row = next(reader, None)
             if row is None:
                 return
-            if not any(cell.strip() for cell in row):
+            if not "".join(row).strip():
                 continue
-            yield (
-                line,
-                {name: row[i] if i < len(row) else "" for name, i in columns.items()},
-                names,
-            )
+            if len(row) >= width:
+                yield line, {name: row[i] for name, i in pairs}, names
+            else:
+                yield line, {name: row[i] if i < len(row) else "" for name, i in pairs}, names
     except UnicodeDecodeError as error:
         raise FileProblem(_not_utf8(), raw.line_of(error)) from None
     except csv.Error:
@@ -405,7 +406,12 @@ def _csv_data_values(raw: _MeteredStream, chunk_size: int) -> Iterator[tuple[int
 # -- import --------------------------------------------------------------------------------------
 
 
+DEFAULT_COMBOS = frozenset({None, "", DEFAULT_COMBO_UID, "default"})
+
+
 def _is_default_combo(combo) -> bool:
+    if isinstance(combo, str | None) and combo in DEFAULT_COMBOS:
+        return True  # the usual case, without normalising
     text = "" if combo is None else str(combo).strip()
     return text in ("", DEFAULT_COMBO_UID) or text.lower() == "default"
 
@@ -431,7 +437,8 @@ def _stage(writer, resolver, line, item, defaults, names=None):
             )
             return
     value = item.get("value")
-    if str(item.get("deleted", "")).strip().lower() == "true":
+    deleted = item.get("deleted")
+    if deleted and str(deleted).strip().lower() == "true":
         value = None
     comment = item.get("comment")
     values.stage_row(

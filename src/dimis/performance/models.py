@@ -356,12 +356,24 @@ class ValueQuerySet(RestrictedQuerySet):
     pass
 
 
+def fact_key(to, on_delete=models.PROTECT):
+    """A reference from a table of millions of figures, written only by `values.py`.
+
+    No database constraint and no index of its own: the composite keys below serve the
+    look-ups, the write path stages only ids it has just resolved, and deletions go through
+    the ORM, which still protects or cascades. A per-row foreign-key check and three extra
+    indexes would cost more than the rest of a bulk write (docs/decisions/0005)."""
+    return models.ForeignKey(
+        to, on_delete=on_delete, related_name="+", db_index=False, db_constraint=False
+    )
+
+
 class Value(models.Model):
     """A figure a unit reported for an indicator and a period (DHIS2's data value)."""
 
-    indicator = models.ForeignKey(Indicator, on_delete=models.PROTECT, related_name="+")
-    unit = models.ForeignKey("org.OrgUnit", on_delete=models.PROTECT, related_name="+")
-    period = models.ForeignKey(Period, on_delete=models.PROTECT, related_name="+")
+    indicator = fact_key(Indicator)
+    unit = fact_key("org.OrgUnit")
+    period = fact_key(Period)
     value = models.DecimalField(_("value"), max_digits=24, decimal_places=4)
     comment = models.CharField(_("comment"), max_length=500, blank=True, default="")
     stored_by = models.CharField(_("entered by"), max_length=150)
@@ -442,9 +454,9 @@ class ValueAudit(models.Model):
     """A figure that was replaced or removed: what it was, what it became, who and when."""
 
     batch = models.ForeignKey(ValueBatch, on_delete=models.PROTECT, related_name="+")
-    indicator = models.ForeignKey(Indicator, on_delete=models.PROTECT, related_name="+")
-    unit = models.ForeignKey("org.OrgUnit", on_delete=models.PROTECT, related_name="+")
-    period = models.ForeignKey(Period, on_delete=models.PROTECT, related_name="+")
+    indicator = fact_key(Indicator)
+    unit = fact_key("org.OrgUnit")
+    period = fact_key(Period)
     previous_value = models.DecimalField(_("was"), max_digits=24, decimal_places=4)
     new_value = models.DecimalField(
         _("became"), max_digits=24, decimal_places=4, null=True, blank=True
@@ -466,9 +478,9 @@ class ValueRollup(models.Model):
     these instead of scanning every month. `last_start` is the start of the latest period with a
     value and `last_value` that value: a stock's figure for the period."""
 
-    indicator = models.ForeignKey(Indicator, on_delete=models.CASCADE, related_name="+")
-    unit = models.ForeignKey("org.OrgUnit", on_delete=models.CASCADE, related_name="+")
-    period = models.ForeignKey(Period, on_delete=models.CASCADE, related_name="+")
+    indicator = fact_key(Indicator, models.CASCADE)
+    unit = fact_key("org.OrgUnit", models.CASCADE)
+    period = fact_key(Period, models.CASCADE)
     total = models.DecimalField(max_digits=30, decimal_places=4)
     value_count = models.IntegerField()
     last_start = models.DateField(null=True)

@@ -82,11 +82,14 @@ def parse_number(text) -> decimal.Decimal:
     if isinstance(text, int | float | decimal.Decimal):
         number = decimal.Decimal(str(text))
     else:
-        cleaned = str(text).strip().replace("\u00a0", "").replace(" ", "")
         try:
-            number = decimal.Decimal(cleaned)
-        except decimal.InvalidOperation:
-            raise ValueError(_("“%(value)s” is not a number.") % {"value": text}) from None
+            number = decimal.Decimal(text)  # the usual case, straight away
+        except (decimal.InvalidOperation, TypeError):
+            cleaned = str(text).strip().replace("\u00a0", "").replace(" ", "")
+            try:
+                number = decimal.Decimal(cleaned)
+            except decimal.InvalidOperation:
+                raise ValueError(_("“%(value)s” is not a number.") % {"value": text}) from None
     if not number.is_finite():
         raise ValueError(_("“%(value)s” is not a number.") % {"value": text})
     if number.adjusted() >= MAX_DIGITS_BEFORE_POINT:
@@ -104,6 +107,9 @@ class Resolver:
         self.indicators = {i.code.upper(): i for i in indicators}
         self.uids = {i.uid: i for i in indicators if i.uid}
         self.preloaded = preload_units
+        self._seen_indicators: dict = {}
+        self._seen_units: dict = {}
+        self._seen_periods: dict = {}
         self.units: dict[str, int | None] = {}
         if preload_units:
             self.units = {
@@ -119,7 +125,19 @@ class Resolver:
                 self.writable = {row[0] for row in cursor.fetchall()}
         self.periods: dict[str, Period | periods.PeriodCodeError] = {}
 
+    # Each method first looks the code up as written: a file names the same few codes a
+    # million times, and normalising each again would dominate a large import.
     def indicator(self, code) -> Indicator:
+        if not isinstance(code, str):  # a JSON list or object is not a code (nor hashable)
+            return self._indicator(code)
+        found = self._seen_indicators.get(code)
+        if found is not None:
+            return found
+        found = self._indicator(code)
+        self._seen_indicators[code] = found
+        return found
+
+    def _indicator(self, code) -> Indicator:
         key = str(code or "").strip()
         # Codes match in any case; DHIS2 UIDs are case-sensitive and match as written.
         found = self.indicators.get(key.upper()) or self.uids.get(key)
@@ -128,6 +146,14 @@ class Resolver:
         return found
 
     def unit(self, code) -> int:
+        if not isinstance(code, str):
+            return self._unit(code)
+        found = self._seen_units.get(code)
+        if found is None:
+            found = self._seen_units[code] = self._unit(code)
+        return found
+
+    def _unit(self, code) -> int:
         key = str(code or "").strip().upper()
         if key not in self.units and not self.preloaded:
             self.units[key] = (
@@ -140,6 +166,15 @@ class Resolver:
         return pk
 
     def period(self, code, indicator: Indicator) -> Period:
+        if not isinstance(code, str):
+            return self._period(code, indicator)
+        seen = (code, indicator.period_type)
+        found = self._seen_periods.get(seen)
+        if found is None:
+            found = self._seen_periods[seen] = self._period(code, indicator)
+        return found
+
+    def _period(self, code, indicator: Indicator) -> Period:
         key = str(code or "").strip().upper()
         if key not in self.periods:
             try:
@@ -162,6 +197,10 @@ class Resolver:
 
 
 STAGING = "dimis_value_staging"
+# PostgreSQL advisory lock keys: one bigint for all figures (a key space apart from the
+# two-integer (unit, period) locks), and how many pair locks one write may take.
+ALL_FIGURES_LOCK = 0x44494D4953  # "DIMIS"
+PAIR_LOCKS_AT_MOST = 500
 DIFF = "dimis_value_diff"
 
 
@@ -239,13 +278,25 @@ class ValueWriter:
                 cursor.execute(f"DROP TABLE IF EXISTS {DIFF}")
 
     def _lock(self, cursor):
-        # Writers and approvals of the same unit and period take turns (SQLite: one writer).
-        if self._postgres:
-            cursor.execute(
-                "SELECT pg_advisory_xact_lock(CAST(unit_id AS INTEGER), CAST(period_id AS INTEGER)) "
-                f"FROM (SELECT DISTINCT unit_id, period_id FROM {STAGING} "
-                "ORDER BY unit_id, period_id) k"
-            )
+        """Writers and approvals of the same unit and period take turns (SQLite: one writer).
+
+        A write of a few units and periods locks each pair, under a shared lock on all figures;
+        a large one takes that lock alone, exclusively: one lock per pair would fill
+        PostgreSQL's lock table (a million values span tens of thousands of pairs)."""
+        if not self._postgres:
+            return
+        cursor.execute(
+            f"SELECT COUNT(*) FROM (SELECT DISTINCT unit_id, period_id FROM {STAGING}) k"
+        )
+        if cursor.fetchone()[0] > PAIR_LOCKS_AT_MOST:
+            cursor.execute("SELECT pg_advisory_xact_lock(%s)", [ALL_FIGURES_LOCK])
+            return
+        cursor.execute("SELECT pg_advisory_xact_lock_shared(%s)", [ALL_FIGURES_LOCK])
+        cursor.execute(
+            "SELECT pg_advisory_xact_lock(CAST(unit_id AS INTEGER), CAST(period_id AS INTEGER)) "
+            f"FROM (SELECT DISTINCT unit_id, period_id FROM {STAGING} "
+            "ORDER BY unit_id, period_id) k"
+        )
 
     def _check(self, cursor):
         cursor.execute(
@@ -294,6 +345,8 @@ class ValueWriter:
         )
         # The roll-up joins the differences back on this key (SQLite needs the index to).
         cursor.execute(f"CREATE INDEX {DIFF}_key ON {DIFF} (indicator_id, unit_id, period_start)")
+        if self._postgres:
+            cursor.execute(f"ANALYZE {DIFF}")  # temporary tables are never analysed on their own
         cursor.execute(
             "SELECT COALESCE(SUM(is_new), 0), "
             "COALESCE(SUM(CASE WHEN new_value IS NULL THEN 1 ELSE 0 END), 0), COUNT(*) "
@@ -422,7 +475,7 @@ def stage_row(writer, resolver, line, indicator_code, unit_code, period_code, va
         writer.error(line, _("period"), error)
         return
     number = None
-    if value is not None and str(value).strip() != "":
+    if value is not None and value != "" and (not isinstance(value, str) or value.strip()):
         try:
             number = parse_number(value)
         except ValueError as error:

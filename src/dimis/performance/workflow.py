@@ -10,6 +10,7 @@ from dimis.framework.access import InUnitSet, granted_units_sql
 from dimis.org.models import OrgUnit
 
 from .models import APPROVING_ROLES, REPORTING_ROLES, DataSubmission, SubmissionStatus
+from .values import ALL_FIGURES_LOCK
 
 
 def covers(user, unit_id: int, roles) -> bool:
@@ -30,6 +31,7 @@ def _locked(unit_id: int, period_id: int) -> DataSubmission:
     """The submission row, created as a draft if missing, locked against concurrent writers."""
     if connection.vendor == "postgresql":
         with connection.cursor() as cursor:
+            cursor.execute("SELECT pg_advisory_xact_lock_shared(%s)", [ALL_FIGURES_LOCK])
             cursor.execute("SELECT pg_advisory_xact_lock(%s, %s)", [int(unit_id), int(period_id)])
     submission = (
         DataSubmission.objects.select_for_update()
