@@ -746,7 +746,7 @@ def test_command_export(world, rev, tmp_path):
         str(path),
         stdout=out,
     )
-    assert "1 values written" in out.getvalue()
+    assert "1 value written" in out.getvalue()
     rows = list(csv.reader(io.StringIO(path.read_text())))
     assert rows[0] == CSV_HEADER and [r[2] for r in rows[1:]] == ["F1"]
     out, err = io.StringIO(), io.StringIO()

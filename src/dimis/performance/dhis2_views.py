@@ -195,7 +195,11 @@ class DataValueSetsView(APIView):
     @extend_schema(
         summary=gettext_lazy("Import a DHIS2 data value set (JSON or CSV)"),
         parameters=[
-            OpenApiParameter("dryRun", bool, description=gettext_lazy("Report, write nothing"))
+            OpenApiParameter(
+                "dryRun",
+                bool,
+                description=gettext_lazy("Dry run: report what would change and write nothing"),
+            )
         ],
         request={"application/json": OpenApiTypes.OBJECT, "text/csv": OpenApiTypes.STR},
         responses={200: OpenApiTypes.OBJECT, 409: OpenApiTypes.OBJECT},

@@ -11,6 +11,7 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models, transaction
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from dimis.framework.access import InUnitSet, granted_units_sql
 from dimis.framework.choices import ALL_ROLES, Role
@@ -93,7 +94,7 @@ class Indicator(ClassifiedMixin, PlanningReferenceModel):
         _("unit of measure"), max_length=20, choices=UnitOfMeasure.choices
     )
     period_type = models.CharField(
-        _("reported"),
+        _("reporting frequency"),
         max_length=20,
         choices=[c for c in PeriodType.choices if c[0] != PeriodType.PLAN],
         default=PeriodType.MONTHLY,
@@ -421,7 +422,7 @@ class ValueBatch(models.Model):
     user = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
     )
-    actor = models.CharField(_("by"), max_length=150)
+    actor = models.CharField(_("written by"), max_length=150)
     kind = models.CharField(_("kind"), max_length=20, choices=Kind.choices)
     source_name = models.CharField(_("file"), max_length=255, blank=True)
     digest = models.CharField(_("SHA-256"), max_length=64, blank=True)
@@ -499,9 +500,10 @@ class ValueRollup(models.Model):
 
 
 class SubmissionStatus(models.TextChoices):
-    DRAFT = "draft", _("Draft")
-    SUBMITTED = "submitted", _("Submitted")
-    APPROVED = "approved", _("Approved")
+    # A context of their own: "Approved" and "Draft" mean other things for documents.
+    DRAFT = "draft", pgettext_lazy("figures", "Draft")
+    SUBMITTED = "submitted", pgettext_lazy("figures", "Submitted")
+    APPROVED = "approved", pgettext_lazy("figures", "Approved")
 
 
 class DataSubmission(UnitScopedModel):

@@ -3,6 +3,7 @@ import sys
 from django.contrib.auth import get_user_model
 from django.core.management.base import BaseCommand, CommandError
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from dimis.core.actor import acting_as
 from dimis.performance import dhis2
@@ -117,9 +118,10 @@ class Command(BaseCommand):
             lines = [_("Nothing was imported. Correct these problems and import the file again:")]
             lines += [str(e) for e in rejected.errors]
             if rejected.error_count > len(rejected.errors):
+                more = rejected.error_count - len(rejected.errors)
                 lines.append(
-                    _("… and %(count)s more.")
-                    % {"count": rejected.error_count - len(rejected.errors)}
+                    ngettext("… and %(count)s more.", "… and %(count)s more.", more)
+                    % {"count": more}
                 )
             raise CommandError("\n".join(lines)) from None
         if dry_run:
@@ -147,8 +149,11 @@ class Command(BaseCommand):
                 )
             shown = result.created + result.updated + result.deleted
             if shown > len(result.changes):
+                more = shown - len(result.changes)
                 self.stdout.write(
-                    "  " + _("… and %(count)s more.") % {"count": shown - len(result.changes)}
+                    "  "
+                    + ngettext("… and %(count)s more.", "… and %(count)s more.", more)
+                    % {"count": more}
                 )
 
     def export(self, user, options):
@@ -168,7 +173,10 @@ class Command(BaseCommand):
             raise CommandError(str(error)) from None
         if not output or output == "-":
             count = dhis2.export_data_value_sets(user, _TextOut(self.stdout), fmt, **filters)
-            self.stderr.write(_("%(count)s values written.") % {"count": count})
+            self.stderr.write(
+                ngettext("%(count)s value written.", "%(count)s values written.", count)
+                % {"count": count}
+            )
             return
         try:
             out = open(output, "wb")  # noqa: SIM115 (closed below, after the export)
@@ -179,5 +187,10 @@ class Command(BaseCommand):
         with out:
             count = dhis2.export_data_value_sets(user, out, fmt, **filters)
         self.stdout.write(
-            _("%(count)s values written to %(file)s.") % {"count": count, "file": output}
+            ngettext(
+                "%(count)s value written to %(file)s.",
+                "%(count)s values written to %(file)s.",
+                count,
+            )
+            % {"count": count, "file": output}
         )
