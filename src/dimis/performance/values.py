@@ -264,6 +264,10 @@ class ValueWriter:
         self._flush()
         try:
             with connection.cursor() as cursor:
+                if self._postgres:
+                    # Temporary tables are never analysed on their own: without statistics the
+                    # planner joins a million staged rows by nested loops.
+                    cursor.execute(f"ANALYZE {STAGING}")
                 self._lock(cursor)
                 self._check(cursor)
                 if self.error_count:
@@ -346,7 +350,7 @@ class ValueWriter:
         # The roll-up joins the differences back on this key (SQLite needs the index to).
         cursor.execute(f"CREATE INDEX {DIFF}_key ON {DIFF} (indicator_id, unit_id, period_start)")
         if self._postgres:
-            cursor.execute(f"ANALYZE {DIFF}")  # temporary tables are never analysed on their own
+            cursor.execute(f"ANALYZE {DIFF}")
         cursor.execute(
             "SELECT COALESCE(SUM(is_new), 0), "
             "COALESCE(SUM(CASE WHEN new_value IS NULL THEN 1 ELSE 0 END), 0), COUNT(*) "
