@@ -1,4 +1,4 @@
-from django.urls import NoReverseMatch, reverse
+from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from .registry import registry
@@ -30,11 +30,7 @@ def navigation(request):
     menu: dict[str, list] = {}
     for section, pages in SECTION_PAGES.items():
         for order, (label, name) in enumerate(pages):
-            try:
-                url = reverse(name)
-            except NoReverseMatch:
-                continue
-            menu.setdefault(section, []).append((order - 100, label, url))
+            menu.setdefault(section, []).append((order - 100, label, reverse(name)))
     for config in registry:
         if config.menu:
             section, order = config.menu
