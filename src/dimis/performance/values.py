@@ -402,16 +402,26 @@ class ValueWriter:
             f"old_updated FROM {DIFF} WHERE is_new = 0",
             [batch.pk],
         )
-        cursor.execute(
-            "INSERT INTO performance_value (indicator_id, unit_id, period_id, value, comment, "
-            "stored_by, created, last_updated) "
-            f"SELECT indicator_id, unit_id, period_id, new_value, comment, %s, %s, %s FROM {DIFF} "
-            "WHERE new_value IS NOT NULL "
-            "ON CONFLICT (unit_id, period_id, indicator_id) DO UPDATE SET value = excluded.value, "
-            "comment = excluded.comment, stored_by = excluded.stored_by, "
-            "last_updated = excluded.last_updated",
-            [name, now, now],
-        )
+        # Plain inserts and updates, no upsert: the unit-period locks taken before the
+        # difference was read mean no one else writes these figures meanwhile.
+        if result.created:
+            cursor.execute(
+                "INSERT INTO performance_value (indicator_id, unit_id, period_id, value, "
+                "comment, stored_by, created, last_updated) "
+                "SELECT indicator_id, unit_id, period_id, new_value, comment, %s, %s, %s "
+                f"FROM {DIFF} WHERE is_new = 1",
+                [name, now, now],
+            )
+        if result.updated:
+            cursor.execute(
+                "UPDATE performance_value SET value = d.new_value, comment = d.comment, "
+                f"stored_by = %s, last_updated = %s FROM {DIFF} d "
+                "WHERE d.is_new = 0 AND d.new_value IS NOT NULL "
+                "AND performance_value.unit_id = d.unit_id "
+                "AND performance_value.period_id = d.period_id "
+                "AND performance_value.indicator_id = d.indicator_id",
+                [name, now],
+            )
         if result.deleted:
             cursor.execute(
                 "DELETE FROM performance_value WHERE id IN (SELECT v.id FROM performance_value v "
