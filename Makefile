@@ -5,7 +5,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 PG_TEST_URL ?= $(or $(DATABASE_URL),postgres://postgres@127.0.0.1:5432/dimis)
 
-.PHONY: install assets messages migrate demo run test lint test-sqlite test-postgres clean
+.PHONY: install assets messages migrate demo run test lint test-sqlite test-postgres clean bench
 
 $(BIN)/.installed: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -62,6 +62,13 @@ test-postgres: install assets messages
 	fi
 
 test: lint test-sqlite test-postgres
+
+# The benchmark (bench/RESULTS.md), not part of `make test`: PostgreSQL, then SQLite.
+# `make bench DB=postgres` runs one; BENCH_ARGS passes options (e.g. --skip-generate, --profile).
+bench: install
+	@for db in $(or $(DB),postgres sqlite); do \
+		$(BIN)/python bench/run.py --db $$db $(BENCH_ARGS) || exit 1; \
+	done
 
 clean:
 	rm -rf $(VENV) node_modules var src/dimis/static/vendor
