@@ -34,16 +34,26 @@ FILL_LAST_VALUE = (
 )
 
 
-def apply_rollup_deltas(cursor, diff_table: str, now, with_deletions: bool):
-    """Add a write's differences to the roll-up rows of every period containing the written ones.
+def _merged(existing: str, incoming: str) -> str:
+    """SET clause adding `incoming` deltas to the `existing` roll-up row."""
+    return (
+        f"total = {existing}.total + {incoming}.total, "
+        f"value_count = {existing}.value_count + {incoming}.value_count, "
+        f"last_value = CASE WHEN {existing}.last_start IS NULL "
+        f"OR {incoming}.last_start >= {existing}.last_start "
+        f"THEN {incoming}.last_value ELSE {existing}.last_value END, "
+        f"last_start = CASE WHEN {existing}.last_start IS NULL "
+        f"OR {incoming}.last_start > {existing}.last_start "
+        f"THEN {incoming}.last_start ELSE {existing}.last_start END, "
+        f"as_of = {incoming}.as_of"
+    )
 
-    Per row: the sum moves by new - old, the count by the values added or removed, and a value
-    for a period at or after the row's latest becomes its latest."""
-    cursor.execute(
-        f"INSERT INTO {ROLLUP} "
-        "(indicator_id, unit_id, period_id, total, value_count, last_start, last_value, as_of) "
-        "SELECT g.indicator_id, g.unit_id, g.ancestor_id, g.total, g.n, g.last_start, "
-        "l.new_value, %s FROM ("
+
+def _deltas(diff_table: str) -> str:
+    """Per roll-up row touched: the change of sum and count, and the newest kept value."""
+    return (
+        "SELECT g.indicator_id, g.unit_id, g.ancestor_id AS period_id, g.total, "
+        "g.n AS value_count, g.last_start, l.new_value AS last_value FROM ("
         "SELECT d.indicator_id, d.unit_id, n.ancestor_id, "
         "SUM(COALESCE(d.new_value, 0) - COALESCE(d.old_value, 0)) AS total, "
         "SUM(CASE WHEN d.is_new = 1 THEN 1 WHEN d.new_value IS NULL THEN -1 ELSE 0 END) AS n, "
@@ -51,20 +61,52 @@ def apply_rollup_deltas(cursor, diff_table: str, now, with_deletions: bool):
         f"FROM {diff_table} d JOIN performance_periodnesting n ON n.period_id = d.period_id "
         "GROUP BY d.indicator_id, d.unit_id, n.ancestor_id) g "
         f"LEFT JOIN {diff_table} l ON l.indicator_id = g.indicator_id "
-        "AND l.unit_id = g.unit_id AND l.period_start = g.last_start "
-        "WHERE 1 = 1 "
-        "ON CONFLICT (period_id, indicator_id, unit_id) DO UPDATE SET "
-        f"total = {ROLLUP}.total + excluded.total, "
-        f"value_count = {ROLLUP}.value_count + excluded.value_count, "
-        f"last_value = CASE WHEN {ROLLUP}.last_start IS NULL "
-        f"OR excluded.last_start >= {ROLLUP}.last_start "
-        f"THEN excluded.last_value ELSE {ROLLUP}.last_value END, "
-        f"last_start = CASE WHEN {ROLLUP}.last_start IS NULL "
-        f"OR excluded.last_start > {ROLLUP}.last_start "
-        f"THEN excluded.last_start ELSE {ROLLUP}.last_start END, "
-        "as_of = excluded.as_of",
-        [now],
+        "AND l.unit_id = g.unit_id AND l.period_start = g.last_start"
     )
+
+
+COLUMNS = "indicator_id, unit_id, period_id, total, value_count, last_start, last_value, as_of"
+DELTA = "dimis_rollup_delta"
+
+
+def apply_rollup_deltas(cursor, diff_table: str, now, with_deletions: bool, alone: bool):
+    """Add a write's differences to the roll-up rows of every period containing the written ones.
+
+    Per row: the sum moves by new - old, the count by the values added or removed, and a value
+    for a period at or after the row's latest becomes its latest. A writer that runs `alone`
+    (SQLite; PostgreSQL under the all-figures lock) updates the rows that exist and inserts the
+    others plainly, which is much cheaper for the hundreds of thousands of rows of a large
+    import; concurrent small writers upsert, as two of them may create the same year's row."""
+    if not alone:
+        cursor.execute(
+            f"INSERT INTO {ROLLUP} ({COLUMNS}) SELECT t.*, %s FROM ({_deltas(diff_table)}) t "
+            "WHERE 1 = 1 ON CONFLICT (period_id, indicator_id, unit_id) DO UPDATE SET "
+            f"{_merged(ROLLUP, 'excluded')}",
+            [now],
+        )
+    else:
+        # Which rows exist is read once, before writing: a NOT EXISTS in the INSERT would scan
+        # the rows the statement itself adds.
+        cursor.execute(f"DROP TABLE IF EXISTS {DELTA}")
+        cursor.execute(
+            f"CREATE TEMPORARY TABLE {DELTA} AS SELECT t.*, "
+            "CASE WHEN r.id IS NULL THEN 0 ELSE 1 END AS present, %s AS as_of "
+            f"FROM ({_deltas(diff_table)}) t LEFT JOIN {ROLLUP} r ON r.period_id = t.period_id "
+            "AND r.indicator_id = t.indicator_id AND r.unit_id = t.unit_id",
+            [now],
+        )
+        if connection.vendor == "postgresql":
+            cursor.execute(f"ANALYZE {DELTA}")
+        cursor.execute(
+            f"UPDATE {ROLLUP} SET {_merged(ROLLUP, 'd')} FROM {DELTA} d WHERE d.present = 1 "
+            f"AND {ROLLUP}.period_id = d.period_id AND {ROLLUP}.indicator_id = d.indicator_id "
+            f"AND {ROLLUP}.unit_id = d.unit_id"
+        )
+        cursor.execute(
+            f"INSERT INTO {ROLLUP} ({COLUMNS}) SELECT indicator_id, unit_id, period_id, total, "
+            f"value_count, last_start, last_value, as_of FROM {DELTA} WHERE present = 0"
+        )
+        cursor.execute(f"DROP TABLE {DELTA}")
     if not with_deletions:
         return
     # A removed figure may have been the latest of its period: find the latest again.

@@ -262,24 +262,23 @@ class ValueWriter:
     # -- merge -----------------------------------------------------------------------------------
     def finish(self) -> WriteResult:
         self._flush()
-        try:
-            with connection.cursor() as cursor:
-                if self._postgres:
-                    # Temporary tables are never analysed on their own: without statistics the
-                    # planner joins a million staged rows by nested loops.
-                    cursor.execute(f"ANALYZE {STAGING}")
-                self._lock(cursor)
-                self._check(cursor)
-                if self.error_count:
-                    raise ValuesRejected(self.errors, self.error_count)
-                result = self._diff(cursor)
-                if not self.dry_run:
-                    self._apply(cursor, result)
-                return result
-        finally:
-            with connection.cursor() as cursor:
-                cursor.execute(f"DROP TABLE IF EXISTS {STAGING}")
-                cursor.execute(f"DROP TABLE IF EXISTS {DIFF}")
+        # On an error the caller's transaction rolls back, and the temporary tables with it
+        # (dropping them here would only hide the error behind "transaction aborted").
+        with connection.cursor() as cursor:
+            if self._postgres:
+                # Temporary tables are never analysed on their own: without statistics the
+                # planner joins a million staged rows by nested loops.
+                cursor.execute(f"ANALYZE {STAGING}")
+            self._lock(cursor)
+            self._check(cursor)
+            if self.error_count:
+                raise ValuesRejected(self.errors, self.error_count)
+            result = self._diff(cursor)
+            if not self.dry_run:
+                self._apply(cursor, result)
+            cursor.execute(f"DROP TABLE {STAGING}")
+            cursor.execute(f"DROP TABLE {DIFF}")
+        return result
 
     def _lock(self, cursor):
         """Writers and approvals of the same unit and period take turns (SQLite: one writer).
@@ -287,6 +286,7 @@ class ValueWriter:
         A write of a few units and periods locks each pair, under a shared lock on all figures;
         a large one takes that lock alone, exclusively: one lock per pair would fill
         PostgreSQL's lock table (a million values span tens of thousands of pairs)."""
+        self._alone = True  # no other writer can run meanwhile
         if not self._postgres:
             return
         cursor.execute(
@@ -295,6 +295,7 @@ class ValueWriter:
         if cursor.fetchone()[0] > PAIR_LOCKS_AT_MOST:
             cursor.execute("SELECT pg_advisory_xact_lock(%s)", [ALL_FIGURES_LOCK])
             return
+        self._alone = False
         cursor.execute("SELECT pg_advisory_xact_lock_shared(%s)", [ALL_FIGURES_LOCK])
         cursor.execute(
             "SELECT pg_advisory_xact_lock(CAST(unit_id AS INTEGER), CAST(period_id AS INTEGER)) "
@@ -430,7 +431,9 @@ class ValueWriter:
             )
         from .rollup import apply_rollup_deltas
 
-        apply_rollup_deltas(cursor, DIFF, now, with_deletions=bool(result.deleted))
+        apply_rollup_deltas(
+            cursor, DIFF, now, with_deletions=bool(result.deleted), alone=self._alone
+        )
         from dimis.core.actor import acting_as
         from dimis.core.changelog import record_change
 
