@@ -97,13 +97,7 @@ def scorecard_view(request):
         if request.GET.get("unit", "").isdigit()
         else None
     )
-    unit = (
-        unit
-        or units.with_parent_on()
-        .exclude(parent_on_date__in=units.values("pk"))
-        .order_by("code")
-        .first()
-    )
+    unit = unit or units.highest()
     year = today().year
     # By default the five years behind and the year ahead: a plan period at a glance.
     start = parse_date(request.GET.get("from", "")) or datetime.date(year - 5, 1, 1)

@@ -50,6 +50,16 @@ class OrgUnitQuerySet(RestrictedQuerySet):
         qs = self.filter(InUnitSet("id", sql, params))
         return qs if include_root else qs.exclude(pk=root_id)
 
+    def highest(self):
+        """The first (by code) of these units whose parent today is not among them: where a
+        user's view of the tree starts."""
+        return (
+            self.with_parent_on()
+            .exclude(parent_on_date__in=self.values("pk"))
+            .order_by("code")
+            .first()
+        )
+
     def with_parent_on(self, on: datetime.date | None = None):
         """Annotate `parent_on_date`: the parent each unit had on `on` (the tree, one query)."""
         links = UnitLink.objects.filter(active_on(on or today()), child=OuterRef("pk"))

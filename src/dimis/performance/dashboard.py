@@ -18,7 +18,7 @@ from dimis.framework.access import today
 from dimis.org.models import OrgUnit, UnitLink, active_on
 
 from . import periods
-from .models import Indicator, Period, Target, TimeAggregation, UnitOfMeasure
+from .models import Indicator, Period, Target, TimeAggregation, UnitOfMeasure, period_as_of
 from .rollup import Figure, rollup
 
 GREEN_AT = decimal.Decimal("1.00")
@@ -133,7 +133,7 @@ class Dashboard:
 def build(user, root: OrgUnit, period: Period) -> Dashboard:
     indicators = list(Indicator.objects.all().restrict(user))
     figures = rollup(user, root, period, indicators)
-    tree_on = min(period.end_date, today())
+    tree_on = period_as_of(period)
     links = UnitLink.objects.filter(active_on(tree_on), parent=root).values("child_id")
     children = list(OrgUnit.objects.all().restrict(user).filter(pk__in=links))
     units = {u.pk: u for u in children}
@@ -252,9 +252,8 @@ def trend(user, root: OrgUnit, period: Period) -> dict:
     """{indicator code: {"labels", "actual", "target"}} over the periods leading to this one,
     each period rolled up over the tree as it stood then."""
     codes = periods.preceding(period.parsed, TREND_LENGTH[period.period_type])
-    stored = {p.code: p for p in Period.objects.filter(code__in=codes)}
-    # A period never stored holds no figures: shown as a gap, not created by reading.
-    series_periods = [stored.get(code) or Period(code=code, **_dates(code)) for code in codes]
+    # A period never stored holds no figures: shown as a gap.
+    series_periods = Period.objects.stored_or_unsaved(periods.parse(code) for code in codes)
     indicators = list(Indicator.objects.all().restrict(user))
     data = {i.code: {"name": str(i), "labels": [], "actual": [], "target": []} for i in indicators}
     for p in series_periods:
@@ -268,11 +267,6 @@ def trend(user, root: OrgUnit, period: Period) -> dict:
             series["actual"].append(_scaled(indicator, value))
             series["target"].append(_scaled(indicator, target.value if target else None))
     return data
-
-
-def _dates(code):
-    parsed = periods.parse(code)
-    return {"period_type": parsed.period_type, "start_date": parsed.start, "end_date": parsed.end}
 
 
 def _scaled(indicator, value):

@@ -546,12 +546,7 @@ def periods_for_codes(codes: Iterable[str]) -> list[Period]:
             parsed.append(period_codes.parse(code))
         except period_codes.PeriodCodeError as error:
             raise ExportFilterError(str(error)) from None
-    stored = {p.code: p for p in Period.objects.filter(code__in=[p.code for p in parsed])}
-    return [
-        stored.get(p.code)
-        or Period(code=p.code, period_type=p.period_type, start_date=p.start, end_date=p.end)
-        for p in parsed
-    ]
+    return Period.objects.stored_or_unsaved(parsed)
 
 
 def values_for_export(

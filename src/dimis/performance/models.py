@@ -195,6 +195,17 @@ class PeriodQuerySet(RestrictedQuerySet):
             found.save()
         return found
 
+    def stored_or_unsaved(self, parsed_periods) -> list["Period"]:
+        """For reading: the stored period for each parsed code, or an unsaved one (a period
+        never stored holds no figures). Reading never creates periods."""
+        parsed_periods = list(parsed_periods)
+        stored = {p.code: p for p in self.filter(code__in=[p.code for p in parsed_periods])}
+        return [
+            stored.get(p.code)
+            or Period(code=p.code, period_type=p.period_type, start_date=p.start, end_date=p.end)
+            for p in parsed_periods
+        ]
+
     def contained_in(self, period: "Period"):
         return self.filter(start_date__gte=period.start_date, end_date__lte=period.end_date)
 
@@ -353,10 +364,6 @@ class Target(UnitScopedModel):
             self.classification = self.indicator.classification
 
 
-class ValueQuerySet(RestrictedQuerySet):
-    pass
-
-
 def fact_key(to, on_delete=models.PROTECT):
     """A reference from a table of millions of figures, written only by `values.py`.
 
@@ -381,7 +388,7 @@ class Value(models.Model):
     created = models.DateTimeField(_("created"))
     last_updated = models.DateTimeField(_("last updated"))
 
-    objects = RestrictedManager.from_queryset(ValueQuerySet)()
+    objects = RestrictedManager()
 
     class Meta:
         verbose_name = _("value")

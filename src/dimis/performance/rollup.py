@@ -18,9 +18,9 @@ from dataclasses import dataclass, field
 from django.db import connection, transaction
 from django.utils import timezone
 
-from dimis.framework.access import granted_units_sql, today
+from dimis.framework.access import granted_units_sql
 
-from .models import Indicator, Period, TimeAggregation, UnitAggregation, period_as_of
+from .models import Indicator, Period, UnitAggregation, period_as_of
 
 ROLLUP = "performance_valuerollup"
 
@@ -335,19 +335,3 @@ def _date(day):
     if day is None or isinstance(day, datetime.date):
         return day
     return datetime.date.fromisoformat(str(day)[:10])
-
-
-def unit_figure(indicator: Indicator, unit_id: int, period: Period, user) -> Figure:
-    """A single unit's own figure (no subtree) — used by the data entry page's totals."""
-    from dimis.org.models import OrgUnit
-
-    unit = OrgUnit(pk=unit_id)
-    figures = rollup(user, unit, period, [indicator], by_unit=True)
-    return figures[indicator.pk].by_unit.get(unit_id, Figure())
-
-
-def is_current(period: Period) -> bool:
-    return period.start_date <= today() <= period.end_date
-
-
-__all__ = ["rollup", "Figure", "IndicatorRollup", "TimeAggregation"]

@@ -8,7 +8,6 @@ one `ValueBatch` with its change record in the hash chain. Any error: nothing is
 A dry run does all of it except the writes and reports exactly what would change.
 """
 
-import datetime
 import decimal
 import hashlib
 from dataclasses import dataclass, field
@@ -502,11 +501,3 @@ def stage_row(writer, resolver, line, indicator_code, unit_code, period_code, va
         writer.error(line, _("comment"), _("at most 500 characters"))
         return
     writer.add(line, indicator.pk, unit_id, period.pk, number, comment or "")
-
-
-def as_of_text(moment: datetime.datetime | None) -> str:
-    from django.utils.formats import date_format
-
-    if moment is None:
-        return "—"
-    return date_format(timezone.localtime(moment), "DATETIME_FORMAT")

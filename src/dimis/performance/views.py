@@ -12,7 +12,7 @@ from dimis.framework.tabular import csv_stream, xlsx_bytes
 from dimis.org.models import OrgUnit
 
 from . import dashboard, periods
-from .models import Period
+from .models import Period, period_as_of
 
 
 def _scope(request):
@@ -21,14 +21,7 @@ def _scope(request):
     units = OrgUnit.objects.all().restrict(user)
     raw = request.GET.get("unit", "")
     unit = units.filter(pk=raw).first() if raw.isdigit() else None
-    if unit is None:
-        # The highest unit the user sees: a unit whose parent today is not visible to them.
-        unit = (
-            units.with_parent_on()
-            .exclude(parent_on_date__in=units.values("pk"))
-            .order_by("code")
-            .first()
-        )
+    unit = unit or units.highest()
     code = (request.GET.get("period") or str(today().year)).strip().upper()
     error, period = "", None
     try:
@@ -36,15 +29,8 @@ def _scope(request):
     except periods.PeriodCodeError as problem:
         error = str(problem)
     else:
-        period = Period.objects.filter(code=parsed.code).first()
-        if period is None:
-            # Never stored, so nothing was reported for it: an empty dashboard, not an error.
-            period = Period(
-                code=parsed.code,
-                period_type=parsed.period_type,
-                start_date=parsed.start,
-                end_date=parsed.end,
-            )
+        # Never stored, so nothing was reported for it: an empty dashboard, not an error.
+        (period,) = Period.objects.stored_or_unsaved([parsed])
     return units, unit, period, code, error
 
 
@@ -55,7 +41,7 @@ def dashboard_view(request):
         board = (
             dashboard.build(request.user, unit, period)
             if period.pk
-            else dashboard.Dashboard(unit, period, min(period.end_date, today()), [], None)
+            else dashboard.Dashboard(unit, period, period_as_of(period), [], None)
         )
     return render(
         request,
