@@ -74,7 +74,7 @@ class SqlTimer:
 
         connection._commit = commit
 
-    def top(self, count=8):
+    def top(self, count=14):
         ranked = sorted(self.seconds.items(), key=lambda kv: -kv[1])[:count]
         return [{"sql": sql, "seconds": s, "calls": self.calls[sql]} for sql, s in ranked]
 

@@ -44,32 +44,99 @@ def _merged(existing: str, incoming: str) -> str:
         f"THEN {incoming}.last_value ELSE {existing}.last_value END, "
         f"last_start = CASE WHEN {existing}.last_start IS NULL "
         f"OR {incoming}.last_start > {existing}.last_start "
-        f"THEN {incoming}.last_start ELSE {existing}.last_start END, "
-        f"as_of = {incoming}.as_of"
+        f"THEN {incoming}.last_start ELSE {existing}.last_start END"
     )
 
 
-def _deltas(diff_table: str) -> str:
-    """Per roll-up row touched: the change of sum and count, and the newest kept value."""
-    return (
-        "SELECT g.indicator_id, g.unit_id, g.ancestor_id AS period_id, g.total, "
-        "g.n AS value_count, g.last_start, l.new_value AS last_value FROM ("
-        "SELECT d.indicator_id, d.unit_id, n.ancestor_id, "
-        "SUM(COALESCE(d.new_value, 0) - COALESCE(d.old_value, 0)) AS total, "
-        "SUM(CASE WHEN d.is_new = 1 THEN 1 WHEN d.new_value IS NULL THEN -1 ELSE 0 END) AS n, "
-        "MAX(CASE WHEN d.new_value IS NOT NULL THEN d.period_start END) AS last_start "
-        f"FROM {diff_table} d JOIN performance_periodnesting n ON n.period_id = d.period_id "
-        "GROUP BY d.indicator_id, d.unit_id, n.ancestor_id) g "
-        f"LEFT JOIN {diff_table} l ON l.indicator_id = g.indicator_id "
-        "AND l.unit_id = g.unit_id AND l.period_start = g.last_start"
-    )
-
-
-COLUMNS = "indicator_id, unit_id, period_id, total, value_count, last_start, last_value, as_of"
+STAGE = "dimis_rollup_stage"
 DELTA = "dimis_rollup_delta"
+COLUMNS = "indicator_id, unit_id, period_id, total, value_count, last_start, last_value"
 
 
-def apply_rollup_deltas(cursor, diff_table: str, now, with_deletions: bool, alone: bool):
+def _parents(cursor, written: list[int]) -> tuple[list[tuple[int, int, int]], list[int]]:
+    """For each period written: the smallest period containing it (a month's quarter), and
+    whether that one is a roll-up period; and every period the roll-up rows belong to.
+
+    The deltas are summed in two steps, months into quarters, then quarters into halves, years
+    and plans: calendar periods nest as a chain, so every period containing a month contains
+    its quarter, and each value is summed twice instead of once per containing period. A period
+    whose containers do not form such a chain is its own first step (not a roll-up row)."""
+    containers: dict[int, set[int]] = {}
+    pending = set(written)
+    while pending:  # the containers of the written periods, and theirs
+        marks = ", ".join(["%s"] * len(pending))
+        cursor.execute(
+            "SELECT period_id, ancestor_id FROM performance_periodnesting "
+            f"WHERE period_id IN ({marks})",
+            list(pending),
+        )
+        found = cursor.fetchall()
+        for period_id in pending:
+            containers[period_id] = set()
+        for period_id, ancestor_id in found:
+            containers[period_id].add(ancestor_id)
+        pending = {a for _, a in found} - set(containers)
+    parents = []
+    for period_id in written:
+        around = containers.get(period_id, set())
+        if not around:
+            continue  # no coarser period: no roll-up row
+        parent = next((q for q in around if around - {q} == containers.get(q, set())), None)
+        parents.append((period_id, parent, 1) if parent else (period_id, period_id, 0))
+    rollup_periods = sorted({a for p in written for a in containers.get(p, ())})
+    return parents, rollup_periods
+
+
+def _latest(grouped: str, source: str, value: str) -> str:
+    """`grouped` rows with the value of their latest period, found in `source`."""
+    return (
+        f"SELECT g.*, l.{value} AS last_value FROM ({grouped}) g LEFT JOIN {source} l "
+        "ON l.indicator_id = g.indicator_id AND l.unit_id = g.unit_id "
+        f"AND l.{'period_start' if value == 'new_value' else 'last_start'} = g.last_start"
+    )
+
+
+def _build_deltas(cursor, diff_table: str, written: list[int]) -> list[int]:
+    """The table DELTA: per roll-up row touched, the change of sum and count and the newest
+    kept value. Returns the periods of those rows."""
+    postgres = connection.vendor == "postgresql"
+    parents, rollup_periods = _parents(cursor, written)
+    for table in (STAGE, DELTA, f"{STAGE}_parent"):
+        cursor.execute(f"DROP TABLE IF EXISTS {table}")
+    cursor.execute(
+        f"CREATE TEMPORARY TABLE {STAGE}_parent (period_id BIGINT, parent_id BIGINT, emit INTEGER)"
+    )
+    if parents:
+        cursor.executemany(f"INSERT INTO {STAGE}_parent VALUES (%s, %s, %s)", parents)
+    first = (
+        "SELECT d.indicator_id, d.unit_id, m.parent_id AS period_id, m.emit, "
+        "SUM(COALESCE(d.new_value, 0) - COALESCE(d.old_value, 0)) AS total, "
+        "SUM(CASE WHEN d.is_new = 1 THEN 1 WHEN d.new_value IS NULL THEN -1 ELSE 0 END) "
+        "AS value_count, MAX(CASE WHEN d.new_value IS NOT NULL THEN d.period_start END) "
+        f"AS last_start FROM {diff_table} d JOIN {STAGE}_parent m ON m.period_id = d.period_id "
+        "GROUP BY d.indicator_id, d.unit_id, m.parent_id, m.emit"
+    )
+    cursor.execute(f"CREATE TEMPORARY TABLE {STAGE} AS {_latest(first, diff_table, 'new_value')}")
+    if postgres:
+        cursor.execute(f"ANALYZE {STAGE}")
+    second = (
+        "SELECT s.indicator_id, s.unit_id, n.ancestor_id AS period_id, SUM(s.total) AS total, "
+        "SUM(s.value_count) AS value_count, MAX(s.last_start) AS last_start "
+        f"FROM {STAGE} s JOIN performance_periodnesting n ON n.period_id = s.period_id "
+        "GROUP BY s.indicator_id, s.unit_id, n.ancestor_id"
+    )
+    cursor.execute(
+        f"CREATE TEMPORARY TABLE {DELTA} AS SELECT {COLUMNS} FROM {STAGE} WHERE emit = 1 "
+        f"UNION ALL {_latest(second, STAGE, 'last_value')}"
+    )
+    if postgres:
+        cursor.execute(f"ANALYZE {DELTA}")
+    return rollup_periods
+
+
+def apply_rollup_deltas(
+    cursor, diff_table: str, written: list[int], now, with_deletions: bool, alone: bool
+):
     """Add a write's differences to the roll-up rows of every period containing the written ones.
 
     Per row: the sum moves by new - old, the count by the values added or removed, and a value
@@ -77,36 +144,40 @@ def apply_rollup_deltas(cursor, diff_table: str, now, with_deletions: bool, alon
     (SQLite; PostgreSQL under the all-figures lock) updates the rows that exist and inserts the
     others plainly, which is much cheaper for the hundreds of thousands of rows of a large
     import; concurrent small writers upsert, as two of them may create the same year's row."""
+    rollup_periods = _build_deltas(cursor, diff_table, written)
+    if not rollup_periods:
+        return
     if not alone:
         cursor.execute(
-            f"INSERT INTO {ROLLUP} ({COLUMNS}) SELECT t.*, %s FROM ({_deltas(diff_table)}) t "
+            f"INSERT INTO {ROLLUP} ({COLUMNS}, as_of) SELECT {COLUMNS}, %s FROM {DELTA} "
             "WHERE 1 = 1 ON CONFLICT (period_id, indicator_id, unit_id) DO UPDATE SET "
-            f"{_merged(ROLLUP, 'excluded')}",
+            f"{_merged(ROLLUP, 'excluded')}, as_of = excluded.as_of",
             [now],
         )
     else:
-        # Which rows exist is read once, before writing: a NOT EXISTS in the INSERT would scan
-        # the rows the statement itself adds.
-        cursor.execute(f"DROP TABLE IF EXISTS {DELTA}")
+        # Which rows exist is read once, before writing (a NOT EXISTS in the INSERT would scan
+        # the rows the statement itself adds), and only among the periods written to.
+        marks = ", ".join(["%s"] * len(rollup_periods))
+        cursor.execute(f"ALTER TABLE {DELTA} ADD COLUMN present INTEGER DEFAULT 0")
         cursor.execute(
-            f"CREATE TEMPORARY TABLE {DELTA} AS SELECT t.*, "
-            "CASE WHEN r.id IS NULL THEN 0 ELSE 1 END AS present, %s AS as_of "
-            f"FROM ({_deltas(diff_table)}) t LEFT JOIN {ROLLUP} r ON r.period_id = t.period_id "
-            "AND r.indicator_id = t.indicator_id AND r.unit_id = t.unit_id",
+            f"UPDATE {DELTA} SET present = 1 WHERE EXISTS (SELECT 1 FROM {ROLLUP} r "
+            f"WHERE r.period_id IN ({marks}) AND r.period_id = {DELTA}.period_id "
+            f"AND r.indicator_id = {DELTA}.indicator_id AND r.unit_id = {DELTA}.unit_id)",
+            rollup_periods,
+        )
+        cursor.execute(
+            f"UPDATE {ROLLUP} SET {_merged(ROLLUP, 'd')}, as_of = %s FROM {DELTA} d "
+            f"WHERE d.present = 1 AND {ROLLUP}.period_id = d.period_id "
+            f"AND {ROLLUP}.indicator_id = d.indicator_id AND {ROLLUP}.unit_id = d.unit_id",
             [now],
         )
-        if connection.vendor == "postgresql":
-            cursor.execute(f"ANALYZE {DELTA}")
         cursor.execute(
-            f"UPDATE {ROLLUP} SET {_merged(ROLLUP, 'd')} FROM {DELTA} d WHERE d.present = 1 "
-            f"AND {ROLLUP}.period_id = d.period_id AND {ROLLUP}.indicator_id = d.indicator_id "
-            f"AND {ROLLUP}.unit_id = d.unit_id"
+            f"INSERT INTO {ROLLUP} ({COLUMNS}, as_of) SELECT {COLUMNS}, %s FROM {DELTA} "
+            "WHERE present = 0",
+            [now],
         )
-        cursor.execute(
-            f"INSERT INTO {ROLLUP} ({COLUMNS}) SELECT indicator_id, unit_id, period_id, total, "
-            f"value_count, last_start, last_value, as_of FROM {DELTA} WHERE present = 0"
-        )
-        cursor.execute(f"DROP TABLE {DELTA}")
+    for table in (STAGE, DELTA, f"{STAGE}_parent"):
+        cursor.execute(f"DROP TABLE {table}")
     if not with_deletions:
         return
     # A removed figure may have been the latest of its period: find the latest again.

@@ -335,6 +335,11 @@ class ValueWriter:
             self.error(line, _("period"), message % {"unit": unit, "period": period})
 
     def _diff(self, cursor) -> WriteResult:
+        cursor.execute(f"SELECT DISTINCT period_id FROM {STAGING}")
+        self._periods = [row[0] for row in cursor.fetchall()]
+        # The stored values compared are those of the periods written, named as constants: a
+        # planner told only "the periods of the staged rows" reads the whole table.
+        marks = ", ".join(["%s"] * len(self._periods)) or "NULL"
         cursor.execute(
             f"CREATE TEMPORARY TABLE {DIFF} AS "
             "SELECT s.line, s.indicator_id, s.unit_id, s.period_id, s.value AS new_value, "
@@ -344,13 +349,18 @@ class ValueWriter:
             f"FROM {STAGING} s JOIN performance_period p ON p.id = s.period_id "
             "LEFT JOIN performance_value v ON v.unit_id = s.unit_id "
             "AND v.period_id = s.period_id AND v.indicator_id = s.indicator_id "
+            f"AND v.period_id IN ({marks}) "
             "WHERE (v.id IS NULL AND s.value IS NOT NULL) OR (v.id IS NOT NULL AND "
-            "(s.value IS NULL OR s.value <> v.value OR s.comment <> v.comment))"
+            "(s.value IS NULL OR s.value <> v.value OR s.comment <> v.comment))",
+            self._periods,
         )
-        # The roll-up joins the differences back on this key (SQLite needs the index to).
-        cursor.execute(f"CREATE INDEX {DIFF}_key ON {DIFF} (indicator_id, unit_id, period_start)")
         if self._postgres:
             cursor.execute(f"ANALYZE {DIFF}")
+        else:
+            # The roll-up joins the differences back on this key (PostgreSQL hashes instead).
+            cursor.execute(
+                f"CREATE INDEX {DIFF}_key ON {DIFF} (indicator_id, unit_id, period_start)"
+            )
         cursor.execute(
             "SELECT COALESCE(SUM(is_new), 0), "
             "COALESCE(SUM(CASE WHEN new_value IS NULL THEN 1 ELSE 0 END), 0), COUNT(*) "
@@ -366,9 +376,10 @@ class ValueWriter:
         )
         cursor.execute(
             "SELECT d.line, i.code, u.code, p.code, d.old_value, d.new_value "
-            f"FROM {DIFF} d JOIN performance_indicator i ON i.id = d.indicator_id "
+            f"FROM (SELECT * FROM {DIFF} ORDER BY line LIMIT {CHANGES_SHOWN}) d "
+            "JOIN performance_indicator i ON i.id = d.indicator_id "
             "JOIN org_orgunit u ON u.id = d.unit_id JOIN performance_period p ON p.id = d.period_id "
-            f"ORDER BY d.line LIMIT {CHANGES_SHOWN}"
+            "ORDER BY d.line"
         )
         result.changes = [
             Change(line, ind, unit, period, _decimal(old), _decimal(new))
@@ -431,7 +442,7 @@ class ValueWriter:
         from .rollup import apply_rollup_deltas
 
         apply_rollup_deltas(
-            cursor, DIFF, now, with_deletions=bool(result.deleted), alone=self._alone
+            cursor, DIFF, self._periods, now, with_deletions=bool(result.deleted), alone=self._alone
         )
         from dimis.core.actor import acting_as
         from dimis.core.changelog import record_change
