@@ -297,6 +297,14 @@ def measure_exports(db):
 # -- the report -----------------------------------------------------------------------------------
 
 
+def cpu_calibration() -> float:
+    """Seconds for ten million Python additions, best of three: machines of the same "2 cores"
+    differ by more than twice in speed, and figures taken on them compare only with this."""
+    import timeit
+
+    return min(timeit.repeat("for i in range(10_000_000): s += i", "s = 0", number=1, repeat=3))
+
+
 def machine(db):
     import django
     import psycopg
@@ -306,6 +314,7 @@ def machine(db):
     ram = int(re.search(r"MemTotal:\s*(\d+)", Path("/proc/meminfo").read_text()).group(1))
     info = {
         "cpu": f"{os.cpu_count()} cores ({cpu.group(1).strip() if cpu else platform.machine()})",
+        "calibration": cpu_calibration(),
         "ram": f"{ram / 1024**2:.0f} GB",
         "python": platform.python_version(),
         "django": django.get_version(),
@@ -353,6 +362,8 @@ def section(db, info, results):
         f"Run {results['date']} with `{results['command']}` ({results['minutes']:.0f} min in all).",
         "",
         f"- Machine: {info['cpu']}, {info['ram']} RAM; {info['database']}.",
+        f"- CPU speed: ten million Python additions take {info['calibration']:.2f} s "
+        "(`bench/run.py` measures it before each run; compare figures only at similar speeds).",
         f"- Load average (1 min): {info['load']} (other work on the machine shows as noise).",
         f"- Python {info['python']}, Django {info['django']}, psycopg {info['psycopg']}; "
         f"DIMIS {info['code']}.",
