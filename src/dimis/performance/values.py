@@ -76,19 +76,19 @@ class WriteResult:
 
 def parse_number(text) -> decimal.Decimal:
     """'1234.5', '1,234.5' refused as ambiguous; numbers from spreadsheets pass as they are."""
-    if isinstance(text, bool):
-        raise ValueError(_("“%(value)s” is not a number.") % {"value": text})
-    if isinstance(text, int | float | decimal.Decimal):
-        number = decimal.Decimal(str(text))
-    else:
+    if type(text) is str:  # the usual case first: a large import parses a million of them
         try:
-            number = decimal.Decimal(text)  # the usual case, straight away
-        except (decimal.InvalidOperation, TypeError):
-            cleaned = str(text).strip().replace("\u00a0", "").replace(" ", "")
+            number = decimal.Decimal(text)
+        except decimal.InvalidOperation:
+            cleaned = text.strip().replace("\u00a0", "").replace(" ", "")
             try:
                 number = decimal.Decimal(cleaned)
             except decimal.InvalidOperation:
                 raise ValueError(_("“%(value)s” is not a number.") % {"value": text}) from None
+    elif isinstance(text, int | float | decimal.Decimal) and not isinstance(text, bool):
+        number = decimal.Decimal(str(text))
+    else:
+        raise ValueError(_("“%(value)s” is not a number.") % {"value": text})
     if not number.is_finite():
         raise ValueError(_("“%(value)s” is not a number.") % {"value": text})
     if number.adjusted() >= MAX_DIGITS_BEFORE_POINT:
@@ -511,4 +511,4 @@ def stage_row(writer, resolver, line, indicator_code, unit_code, period_code, va
     if comment and len(comment) > 500:
         writer.error(line, _("comment"), _("at most 500 characters"))
         return
-    writer.add(line, indicator.pk, unit_id, period.pk, number, comment or "")
+    writer.add(line, indicator.id, unit_id, period.id, number, comment or "")  # .pk costs more
