@@ -38,7 +38,7 @@ _ASK = (
     r"|call(?:ed|ing)\s+(?:on|upon)|encourag(?:ed|es|ing)|told|remind(?:ed|s|ing)"
     r"|suggest(?:ed|s|ing)|advis(?:ed|es|ing)|want(?:ed|s)|expect(?:ed|s)|propos(?:ed|es|ing)"
 )
-_VERB_TO = re.compile(rf"\b(?P<verb>{_ASK})\s+(?P<rest>.+)", re.IGNORECASE)
+_VERB = re.compile(rf"\b(?P<verb>{_ASK})\s+", re.IGNORECASE)
 _THAT = re.compile(
     rf"\b(?P<verb>{_ASK}|stress(?:ed|es|ing)?|emphasi[sz](?:ed|es|ing)|underlin(?:ed|es|ing)"
     r"|not(?:ed|es|ing)|highlight(?:ed|s|ing)|point(?:ed|s|ing)\s+out|affirm(?:ed|s|ing)"
@@ -52,7 +52,7 @@ _NEED = re.compile(
     r"|laid\s+(?:stress|emphasis)\s+on|lay(?:s|ing)?\s+(?:stress|emphasis)\s+on|mention(?:ed|s)"
     r"|rais(?:ed|es)|call(?:ed|s)\s+for|underscor(?:ed|es|ing)|showed|shows|set\s+out|outlin(?:ed|es))"
     r"\s+(?:on\s+)?(?:the\s+)?(?:urgent\s+|pressing\s+)?(?:need|necessity|requirement)s?\s+"
-    r"(?:for\s+(?P<addr>.+?)\s+)?(?:to|of)\s+(?P<rest>.+)",
+    r"(?:for\s+(?P<addr>.+?)\s+to|to|of(?=\s+\w+ing\b))\s+(?P<rest>.+)",
     re.IGNORECASE,
 )
 _MODAL = re.compile(
@@ -82,6 +82,13 @@ _PAST_TIME = re.compile(
 )
 _PERFECT = re.compile(
     r"\b(?:has|have|had)\s+(?:also\s+|been\s+|always\s+|effectively\s+)*$", re.IGNORECASE
+)
+_LEADING_PP = re.compile(
+    r"^(?:(?:in|during|from|by|for|over|after|before|within|throughout|at|of|this|next)\s+"
+    r"(?:the\s+)?(?:(?:coming|next|following|last|first|second|remaining|new|same)\s+)?"
+    r"(?:\d{4}|time|year|years|months?|period|stage|phase|future|term|days?|weeks?|quarter)\b"
+    r"(?:\s+(?:to\s+come|ahead))?\s*,?\s*)+",
+    re.IGNORECASE,
 )
 _PRONOUN = {"it", "them", "they", "the latter", "this unit", "this body", "this agency"}
 _PERSONAL = {"he", "she", "we", "i", "you", "everyone", "each", "this", "that", "which", "who"}
@@ -131,28 +138,55 @@ class _State:
     def after_sentence(self, sentence, text, found):
         ctx = self.ctx
         people = self.persons_in(sentence.start, sentence.end)
-        speech = _SPEECH.search(text)
-        if people and speech:
-            # the first person named before the verb of speech, else the first one
-            before = [p for s, e, p in people if s - sentence.start < speech.start()]
-            self.speaker = (before or [people[0][2]])[0] if before else self.speaker or people[0][2]
+        if people:
+            if _INTRO.match(text):
+                # "Speaking at the conference, General Giang praised ...": the one introduced
+                self.speaker = people[0][2]
+            else:
+                for speech in _SPEECH.finditer(text):
+                    before = [p for s, _e, p in people if s - sentence.start < speech.start()]
+                    if before:
+                        self.speaker = before[-1]
+                        break
         askers = [a for a, *_rest in found if a]
         if askers:
             person = next((p for p in ctx.persons.values() if p.name == askers[-1]), None)
             if person is not None:
                 self.speaker = person
         orgs = [
-            m for m in self.orgs_in(sentence.start, sentence.end) if m.name not in HIGHER_BODIES
+            (m.start, m.name)
+            for m in self.orgs_in(sentence.start, sentence.end)
+            if m.name not in HIGHER_BODIES
         ]
+        for match in _DEFINITE_REF.finditer(text):
+            name = definite(ctx, match.group(1))
+            if name:
+                orgs.append((sentence.start + match.start(), name))
+        orgs.sort()
         if orgs:
-            self.focus = orgs[-1].name if not found else (self.focus or orgs[-1].name)
-            praised = re.search(
-                r"\b(?:praised|commended|lauded|hailed|applauded|appreciated|acknowledged)\b", text
-            )
-            if praised:
-                after = [m for m in orgs if m.start - sentence.start > praised.start()]
-                if after:
-                    self.focus = after[0].name
+            praised = _PRAISE.search(text)
+            after = [
+                name for start, name in orgs if praised and start - sentence.start > praised.start()
+            ]
+            if after:
+                self.focus = after[0]
+            elif not found:
+                self.focus = orgs[-1][1]
+
+
+_INTRO = re.compile(
+    r"^(?:speaking|concluding|addressing|closing|opening|in\s+(?:his|her)\s+(?:concluding\s+)?"
+    r"(?:speech|remarks|address)|on\s+behalf\s+of|at\s+the\s+(?:conference|meeting|event|session))\b",
+    re.IGNORECASE,
+)
+_PRAISE = re.compile(
+    r"\b(?:praised|commended|lauded|hailed|applauded|appreciated|acknowledged|valued|highly\s+valued"
+    r"|spoke\s+highly\s+of|welcomed|congratulated)\b",
+    re.IGNORECASE,
+)
+_DEFINITE_REF = re.compile(
+    r"\bthe\s+(general\s+department|factory|corporation|company|institute|academy|service|navy)\b(?!\s+of\b)"
+)
 
 
 def _sentence_directives(ctx, state, sentence, text):
@@ -199,32 +233,37 @@ def _sentence_directives(ctx, state, sentence, text):
         for action in split_actions(match.group("rest")):
             found.append((asker, addressee, action, base + match.start(), sentence.end, "need"))
         used_until = max(used_until, len(text))
-    # 2. "asked X to ...", "requested that X ..."
-    for match in _VERB_TO.finditer(text):
-        if match.start() < used_until:
-            continue
+    # 2. "asked X to ...", "requested that X ...", several in one sentence
+    verbs = [m for m in _VERB.finditer(text) if m.start() >= used_until]
+    for index, match in enumerate(verbs):
         verb = match.group("verb")
-        if (
-            _achievement(text, match.start())
-            or re.match(r"(?i)propos|suggest|advis|want|expect", verb)
-            and not re.search(r"\bthat\b|\bto\b", match.group("rest")[:80])
-        ):
+        stop = verbs[index + 1].start() if index + 1 < len(verbs) else len(text)
+        rest = re.sub(r"(?:,\s*and|,|\s+and)\s*$", "", text[match.end() : stop])
+        if _achievement(text, match.start()):
             continue
-        rest = match.group("rest")
-        rest_offset = match.start("rest")
-        that = re.match(r"that\s+(?P<clause>.+)", rest, re.IGNORECASE)
+        rest_offset = match.end()
+        that = re.match(r"that\s+(?P<clause>.+)", rest, re.IGNORECASE | re.DOTALL)
         if that:
-            parsed = _clause(that.group("clause"))
-            if parsed is None:
+            asker = asker_before(match.start())
+            if asker is None:
                 continue
-            addressee_text, action_text = parsed
-        else:
-            parsed = _addressee_to(rest, verb)
-            if parsed is None:
-                continue
-            addressee_text, action_text = parsed
-        if re.match(r"(?i)propos|suggest|advis|want|expect", verb) and not that:
+            for clause in re.split(r",?\s+and\s+that\s+", that.group("clause")):
+                parsed = _clause(clause)
+                if parsed is None:
+                    continue
+                addressee = _resolve(ctx, state, parsed[0], base + rest_offset)
+                for action in split_actions(parsed[1]):
+                    found.append(
+                        (asker, addressee, action, base + match.start(), sentence.end, verb)
+                    )
+            used_until = len(text)
             continue
+        if re.match(r"(?i)propos|suggest|advis|want|expect", verb):
+            continue
+        parsed = _addressee_to(rest, verb)
+        if parsed is None:
+            continue
+        addressee_text, action_text = parsed
         asker = asker_before(match.start())
         if asker is None:
             continue
@@ -262,6 +301,7 @@ def _sentence_directives(ctx, state, sentence, text):
                 subject,
                 flags=re.IGNORECASE,
             )
+            subject = _LEADING_PP.sub("", subject)
             if not subject or subject.lower() in _PERSONAL or len(subject.split()) > 14:
                 continue
             if re.search(r"\b(?:had|would|could|might)\s*$", head, re.IGNORECASE):
@@ -339,7 +379,7 @@ def _starts_with_verb(words: list[str], strict: bool = True) -> bool:
     i = 0
     while (
         i < len(words)
-        and (words[i].lower() in ADVERBS or words[i].lower().endswith("ly"))
+        and (words[i].lower() in ADVERBS or _ly_adverb(words[i].lower()))
         and words[i].lower() != "well"
     ):
         i += 1
@@ -354,6 +394,10 @@ def _starts_with_verb(words: list[str], strict: bool = True) -> bool:
         nxt = words[i + 1].lower() if i + 1 < len(words) else ""
         return nxt in DETERMINERS or nxt in PARTICLES or nxt.endswith("ing")
     return True
+
+
+def _ly_adverb(word: str) -> bool:
+    return word.endswith("ly") and word not in VERBS and word not in {"family", "assembly"}
 
 
 def _gerund_to_base(text: str) -> str:
@@ -371,6 +415,11 @@ _BOUNDARY = re.compile(
     r"|\s*;\s*(?:and\s+)?"
 )
 _INNER_TO = re.compile(r"\s(?:to|for)\s+\w+(?:\s+\w+)?\s+to\s+\w+$|\sto\s+\w+$")
+_SAID = re.compile(
+    r",?\s*(?:he|she|the\s+[\w\s]{1,30}?|[A-Z][\w.]*(?:\s+[A-Z][\w.]*){0,5})\s+"
+    r"(?:said|stressed|emphasi[sz]ed|noted|added|affirmed|underlined|highlighted|stated|requested|asked|urged)"
+    r"(?:\s+\w+){0,3}?[.\s]*$"
+)
 _TRAIL = re.compile(r"[\s.;:,!\"')]+$")
 
 
@@ -432,7 +481,8 @@ def split_actions(text: str) -> list[str]:
         if isinstance(piece, tuple):
             pending_head = piece[1]
             continue
-        piece = _TRAIL.sub("", piece.strip())
+        piece = _TRAIL.sub("", _SAID.sub("", piece.strip()))
+        piece = re.sub(r"^(?:also|further|then)\s+", "", piece, flags=re.IGNORECASE)
         if not piece:
             continue
         if gerund_next:
@@ -451,7 +501,7 @@ def _verb_head(action: str) -> str | None:
     out = []
     for word in words:
         lower = word.lower()
-        if not out and (lower in ADVERBS or lower.endswith("ly")) and lower != "well":
+        if not out and (lower in ADVERBS or _ly_adverb(lower)) and lower != "well":
             continue
         out.append(word)
         if len(out) == 1:
@@ -474,7 +524,7 @@ def _need_addressee(ctx, state, sentence, position):
     orgs = [m for m in state.orgs_in(sentence.start, sentence.end) if m.name not in HIGHER_BODIES]
     if orgs:
         return orgs[0].name
-    return None
+    return state.focus
 
 
 def _resolve(ctx, state, written: str | None, position: int) -> str | None:
@@ -483,6 +533,11 @@ def _resolve(ctx, state, written: str | None, position: int) -> str | None:
     text = written.strip().strip(",")
     text = re.sub(r"^(?:also|further|then)\s+", "", text, flags=re.IGNORECASE)
     lower = text.lower()
+    if lower in ("them", "they"):
+        sentence = ctx.sentence_at(position)
+        plural = list(_PLURAL_NP.finditer(ctx.text, sentence.start, position))
+        if plural:
+            return plural[-1].group(1)
     if lower in _PRONOUN:
         return state.focus or getattr(ctx, "host", None) or text
     # a person: their full name
@@ -496,6 +551,17 @@ def _resolve(ctx, state, written: str | None, position: int) -> str | None:
     )
     if definite:
         return _definite(ctx, state, definite.group(1).replace("  ", " ")) or text
+
+    # "the general department's agencies" -> "agencies of the General Department of ..."
+    owner = re.fullmatch(
+        r"(?:the\s+)?(general\s+department|department|service|corporation|company|factory|institute|academy|navy|unit)'s\s+(.+)",
+        text,
+        re.IGNORECASE,
+    )
+    if owner:
+        resolved = _definite(ctx, state, owner.group(1).lower())
+        if resolved:
+            return f"{owner.group(2)} of the {resolved}"
 
     # "the Party Committee of the general department": resolve the inner description
     def inner(match):
@@ -527,6 +593,16 @@ def _resolve(ctx, state, written: str | None, position: int) -> str | None:
     full = org_rules.canonical_name(text)
     del stripped
     return full
+
+
+_PLURAL_NP = re.compile(
+    r"\b(?:the\s+|all\s+|its\s+|their\s+)?((?:[\w-]+\s+){0,3}?(?:units|agencies|enterprises|factories|companies"
+    r"|corporations|forces|localities|ministries|sectors|departments|institutes|schools|businesses))\b"
+)
+
+
+def definite(ctx, head: str) -> str | None:
+    return _definite(ctx, None, head)
 
 
 def _definite(ctx, state, head: str) -> str | None:

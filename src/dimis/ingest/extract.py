@@ -67,6 +67,10 @@ class Context:
         )
         return Span(start, end, sentence.start, sentence.end, sentence.caption)
 
+    def definite(self, head: str) -> str | None:
+        """'the factory', 'the general department' -> the body the text means."""
+        return directive_rules.definite(self, head)
+
     def org_at(self, position: int):
         return self.org_starting.get(position)
 
@@ -108,7 +112,7 @@ def _people(ctx: Context) -> list[Person]:
     titles: list[person_rules.TitleMatch] = []
     for sentence in ctx.sentences:
         titles += person_rules.titles_in(
-            text, sentence.start, sentence.end, ctx.org_at, ctx.org_before
+            text, sentence.start, sentence.end, ctx.org_at, ctx.org_before, ctx.definite
         )
     # a name right after a title: "Prime Minister Pham Minh Chinh"
     title_ends = set()
@@ -393,7 +397,7 @@ _KINDS = [
 ]
 _KIND_RES = [(kind, re.compile(pattern, re.IGNORECASE)) for kind, pattern in _KINDS]
 _CHAIR = re.compile(
-    r"\bunder\s+the\s+(?:chairmanship|chair)\s+of\b|\b(?:co-)?chaired\s+by\b|\bpresided\s+over\s+by\b"
+    r"\bunder\s+the\s+(?:chairmanship|chair|leadership)\s+of\b|\b(?:led|headed)\s+by\b|\b(?:co-)?chaired\s+by\b|\bpresided\s+over\s+by\b"
     r"|\b(?:co-)?(?:chaired|chairs|presided\s+over|presides\s+over)\b"
 )
 _CONCLUDE = re.compile(
@@ -406,7 +410,7 @@ _HOST = re.compile(
 )
 _MONTH = "January|February|March|April|May|June|July|August|September|October|November|December|Jan|Feb|Mar|Apr|Jun|Jul|Aug|Sep|Sept|Oct|Nov|Dec"
 _DATE = re.compile(
-    rf"\b(?:on\s+)?(?:(?:Mon|Tues|Wednes|Thurs|Fri|Satur|Sun)day,?\s+)?(?:(?P<m1>{_MONTH})\.?\s+(?P<d1>\d{{1,2}})(?:st|nd|rd|th)?(?:,?\s+(?P<y1>(?:19|20)\d\d))?"
+    rf"\b(?:[Oo]n\s+)?(?:(?:Mon|Tues|Wednes|Thurs|Fri|Satur|Sun)day,?\s+)?(?:(?P<m1>{_MONTH})\.?\s+(?P<d1>\d{{1,2}})(?:st|nd|rd|th)?(?:,?\s+(?P<y1>(?:19|20)\d\d))?"
     rf"|(?P<d2>\d{{1,2}})(?:st|nd|rd|th)?\s+(?P<m2>{_MONTH})\.?(?:,?\s+(?P<y2>(?:19|20)\d\d))?)\b"
 )
 
@@ -418,9 +422,13 @@ def _month_number(name: str) -> int:
 def _meeting(ctx: Context, organizations: list[Organization]) -> Meeting:
     text = ctx.text
     kind = "other"
-    for candidate, pattern in _KIND_RES:
-        if pattern.search(text):
-            kind = candidate
+    lead = ctx.cleaned.body()[0] if ctx.cleaned.body() else None
+    for scope in ([text[lead.start : lead.end]] if lead else []) + [text]:
+        for candidate, pattern in _KIND_RES:
+            if pattern.search(scope):
+                kind = candidate
+                break
+        if kind != "other":
             break
     # the date the text states (the year from the text or from the dateline)
     date = None
@@ -432,6 +440,9 @@ def _meeting(ctx: Context, organizations: list[Organization]) -> Meeting:
             year = match.group("y1") or match.group("y2")
             if not year and ctx.cleaned.published:
                 year = ctx.cleaned.published[:4]
+            if not year:  # "on July 12 ... in the first six months of 2023"
+                years = set(re.findall(r"\b(20\d\d)\b", text[sentence.start : sentence.end]))
+                year = years.pop() if len(years) == 1 else None
             if year:
                 try:
                     date = datetime.date(int(year), _month_number(month), day).isoformat()
@@ -439,19 +450,20 @@ def _meeting(ctx: Context, organizations: list[Organization]) -> Meeting:
                     date = None
             break
     chair, span = _chair(ctx)
-    host = None
-    match = _HOST.search(text)
+    return Meeting(kind, date, ctx.host, chair, span)
+
+
+def _host(ctx: Context) -> str | None:
+    """The body that held the meeting ("the GDDI held a conference"), else the main one."""
+    match = _HOST.search(ctx.text)
     if match:
+        sentence = ctx.sentence_at(match.start())
         before = [
-            o
-            for o in ctx.org_mentions
-            if o.end <= match.start() and ctx.sentence_at(o.start) is ctx.sentence_at(match.start())
+            o for o in ctx.org_mentions if sentence.start <= o.start and o.end <= match.start()
         ]
         if before:
-            host = before[0].name
-    if host is None:
-        host = main_org(ctx)
-    return Meeting(kind, date, host, chair, span)
+            return before[0].name
+    return main_org(ctx)
 
 
 def _chair(ctx: Context):
@@ -503,10 +515,10 @@ def extract(raw_text: str) -> Extraction:
     cleaned = clean(raw_text)
     ctx = Context(cleaned)
     organizations = _organisations(ctx)
+    ctx.host = _host(ctx)
     persons = _people(ctx)
     documents = _documents(ctx)
     meeting = _meeting(ctx, organizations)
-    ctx.host = meeting.host
     found_directives = directive_rules.find(ctx)
     persons.sort(key=lambda p: p.mentions[0].start if p.mentions else 0)
     for person in persons:

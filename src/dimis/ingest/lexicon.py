@@ -141,8 +141,8 @@ ORGS = {
     "Ministry of Science and Technology": ["MoST", "MOST"],
     "Ministry of Planning and Investment": ["MPI"],
     "Ministry of Finance": ["MoF", "MOF"],
-    "Military Industry and Telecoms Group": ["Viettel", "Viettel Group",
-                                             "Viettel Military Industry and Telecoms Group"],
+    "Viettel Military Industry and Telecoms Group": ["Viettel", "Viettel Group",
+                                                     "Military Industry and Telecoms Group"],
     "Academy of Military Science and Technology": ["AMST"],
     "Institute of Military Science and Technology": ["IMST"],
 }  # fmt: skip
@@ -455,7 +455,7 @@ DETERMINERS = {
     "the", "a", "an", "its", "their", "his", "her", "all", "more", "new", "our", "this", "these",
     "those", "each", "every", "any", "some", "such", "other", "key", "good", "due", "close",
     "high", "higher", "strong", "special", "great", "greater", "modern", "advanced", "timely",
-    "well", "up", "out", "on", "to", "and", "in", "with", "for", "over", "into", "forward",
+    "well", "much", "further", "closer",
 }  # fmt: skip
 
 _DOUBLED = re.compile(r"([bdgmnprt])\1$")
@@ -557,7 +557,7 @@ NOT_NAME = {
     "sr", "col", "maj", "adm", "conference", "meeting", "resolution", "decision", "directive",
     "group", "corporation", "company", "institute", "academy", "office", "force", "forces",
     "region", "command", "service", "services", "air", "border", "guard", "coast", "hanoi",
-    "ha", "noi", "ho", "chi", "minh", "city", "province", "january", "february", "march", "april",
+    "city", "province", "january", "february", "march", "april",
     "may", "june", "july", "august", "september", "october", "november", "december", "monday",
     "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday", "behalf",
     "delegates", "attending", "present", "attended", "chaired", "prime", "standing", "acting",

@@ -37,6 +37,9 @@ class Person:
 
     def add_position(self, title: str, org: str | None, span: Span) -> None:
         for position in self.positions:
+            # "Deputy Minister" after "Deputy Minister of National Defense": the same position
+            if title.lower() in position.title.lower() and (org is None or org == position.org):
+                return
             if position.title.lower() == title.lower():
                 if position.org is None and org:
                     position.org = org

@@ -64,7 +64,7 @@ def _lexicon():
 
 _ACRONYM_DEF = re.compile(r"\(\s*([A-Z][A-Za-z&\-]{1,9})\s*\)")
 _CAP = r"(?:[A-Z][\w'\-]*|\d+[A-Za-z]*)"
-_CONNECT = r"(?:\s+(?:of|for|on|in|and)(?:\s+the)?\s+|\s+-\s+|\s+)"
+_CONNECT = r"(?:\s+(?:of|for)(?:\s+the)?\s+|\s+(?:on|in|and)\s+|\s+-\s+|\s+)"
 _RUN = re.compile(rf"{_CAP}(?:{_CONNECT}{_CAP})*")
 _TITLE_PREFIX = re.compile(
     r"^(?:(?:Deputy|Vice|Acting|Standing|First|Permanent|Assistant)\s+)*(?:"
@@ -175,21 +175,36 @@ def find_mentions(text: str, defined: dict[str, tuple[str, int, int]]) -> list[O
                     match.group(1),
                 )
             )
-            covered.append((match.start(), match.end()))
+            covered.append((match.start(), match.start() + len(match.group(1))))
     # generic names: a capitalised phrase with an organisation word
+    runs = []
     for run in _RUN.finditer(text):
-        phrase, start = run.group(), run.start()
+        parts = re.split(r"(\s+and\s+)", run.group())
+        if (
+            len(parts) > 1
+            and all(_has_head(re.split(r"\s(?:of|for)\s", p)[0]) for p in parts[2::2])
+            and _has_head(parts[0])
+        ):
+            offset = run.start()
+            for i, part in enumerate(parts):
+                if i % 2 == 0:
+                    runs.append((part, offset, offset + len(part)))
+                offset += len(part)
+        else:
+            runs.append((run.group(), run.start(), run.end()))
+    for phrase, start, run_end in runs:
         trimmed = _TITLE_PREFIX.sub("", phrase)
         trimmed = _LEADING_NOISE.sub("", trimmed)
         start += len(phrase) - len(trimmed)
         for s, e in covered:
             if s < start < e:  # the noise word began a known name: keep it whole
-                trimmed = text[s : run.end()]
+                trimmed = text[s:run_end]
                 start = s
         phrase = re.sub(r"(?:\s+(?:of|for|on|in|and)(?:\s+the)?|\s+-)+$", "", trimmed)
         phrase = re.sub(r"'s$", "", phrase)
         if not phrase or not _has_head(phrase) or len(phrase.split()) > 14:
             continue
+        phrase = _cut_after_head(phrase)
         end = start + len(phrase)
         inner = [(s, e) for s, e in covered if start <= s and e <= end]
         if any(s < start < e or s < end < e for s, e in covered):
@@ -216,6 +231,29 @@ def find_mentions(text: str, defined: dict[str, tuple[str, int, int]]) -> list[O
         mentions.append(OrgMention(start, end, name))
     mentions.sort(key=lambda m: (m.start, -m.end))
     return mentions
+
+
+def _cut_after_head(phrase: str) -> str:
+    """An organisation's name ends with its head word, a complement ("of ...") or a code
+    ("Factory Z129", "Military Region 7"): "Organisation Commission Truong Thi Mai" loses the
+    name that follows."""
+    words = phrase.split(" ")
+    last = max(
+        (i for i, w in enumerate(words) if w[:1].isupper() and w.lower().strip("'s") in ORG_HEADS),
+        default=None,
+    )
+    if last is None:
+        return phrase
+    keep = last + 1
+    while keep < len(words):
+        word = words[keep]
+        if word.lower() in ("of", "for", "-", "and", "on", "in"):
+            return phrase  # a complement follows: keep it all
+        if re.search(r"\d", word) or re.fullmatch(r"[IVX]+", word):
+            keep += 1
+            continue
+        break
+    return " ".join(words[:keep])
 
 
 def _expand_inner(phrase: str, inner, offset: int, text: str) -> str:

@@ -158,7 +158,15 @@ class TitleMatch:
     plural: bool = False
 
 
-def titles_in(text: str, start: int, end: int, org_at, org_before) -> list[TitleMatch]:
+_DEFINITE_OF = re.compile(
+    r"(?P<head>general\s+department|department|service|corporation|company|group|institute|academy"
+    r"|factory|command|navy|force|unit|ministry|shipyard|plant)(?:'s\s+(?P<sub>[A-Z][\w-]*(?:\s+[A-Z][\w-]*)*))?\b"
+)
+
+
+def titles_in(
+    text: str, start: int, end: int, org_at, org_before, definite=None
+) -> list[TitleMatch]:
     """Titles written in text[start:end]; `org_at(pos)` gives the organisation mention that
     starts at a position, `org_before(pos)` the one that ends right before it (or None)."""
     out: list[TitleMatch] = []
@@ -204,6 +212,17 @@ def titles_in(text: str, start: int, end: int, org_at, org_before) -> list[Title
             if mention is not None:
                 org = mention.name
                 end_all = mention.end
+            elif definite is not None:
+                # "Political Commissar of the factory", "Head of the factory's Technical Department"
+                described = _DEFINITE_OF.match(text, start + m.end())
+                if (
+                    described
+                    and text[start + m.end() - 4 : start + m.end()].strip().lower() == "the"
+                ):
+                    org = definite(described.group("head"))
+                    end_all = described.end()
+                    if described.group("sub"):
+                        title = f"{title} of the {described.group('sub')}"
         else:
             before = org_before(s)
             if before is not None:
