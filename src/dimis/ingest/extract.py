@@ -87,6 +87,13 @@ def _organisations(ctx: Context) -> list[Organization]:
     for mention in mentions:
         mention.name = org_rules.possessive_to_of(mention.name)
     ctx.org_mentions = mentions
+    # "the Party Committee of the general department": the body the description means
+    for mention in mentions:
+        described = _OF_DEFINITE.match(ctx.text, mention.end)
+        if described:
+            owner = directive_rules.definite(ctx, described.group(1))
+            if owner and owner != mention.name:
+                mention.name = f"{mention.name} of the {owner}"
     for mention in mentions:
         ctx.org_starting.setdefault(mention.start, mention)
         ctx.org_ending[mention.end] = mention
@@ -101,6 +108,11 @@ def _organisations(ctx: Context) -> list[Organization]:
             )
         found[key].mentions.append(span)
     return list(found.values())
+
+
+_OF_DEFINITE = re.compile(
+    r"\s+of\s+the\s+(general\s+department|department|service|corporation|company|factory|institute|academy)\b(?!\s+of\b)"
+)
 
 
 # --- people -----------------------------------------------------------------------------------
