@@ -83,6 +83,11 @@ _PAST_TIME = re.compile(
 _PERFECT = re.compile(
     r"\b(?:has|have|had)\s+(?:also\s+|been\s+|always\s+|effectively\s+)*$", re.IGNORECASE
 )
+_ADJECTIVAL = re.compile(
+    r"\b(?:the|a|an|its|their|his|her|our|out|all|newly|previously|duly|be|been|being|was|were"
+    r"|is|are|tasks|missions|duties|work)\s+$",
+    re.IGNORECASE,
+)
 _LEADING_PP = re.compile(
     r"^(?:(?:in|during|from|by|for|over|after|before|within|throughout|at|of|this|next)\s+"
     r"(?:the\s+)?(?:(?:coming|next|following|last|first|second|remaining|new|same)\s+)?"
@@ -128,6 +133,13 @@ class _State:
 
     def before_sentence(self, sentence):
         pass
+
+    def current_speaker(self, position):
+        """The speaker, else the last person named before (the chair who just opened it)."""
+        if self.speaker is not None:
+            return self.speaker.name
+        before = [p for s, _e, p in self.ctx.person_mentions if s < position]
+        return before[-1].name if before else None
 
     def persons_in(self, start, end):
         return [(s, e, p) for s, e, p in self.ctx.person_mentions if start <= s < end]
@@ -205,7 +217,7 @@ def _sentence_directives(ctx, state, sentence, text):
             head,
             re.IGNORECASE,
         ):
-            return state.speaker.name if state.speaker else None
+            return state.current_speaker(sentence.start)
         orgs = [
             m
             for m in state.orgs_in(sentence.start, base + position)
@@ -239,8 +251,8 @@ def _sentence_directives(ctx, state, sentence, text):
         verb = match.group("verb")
         stop = verbs[index + 1].start() if index + 1 < len(verbs) else len(text)
         rest = re.sub(r"(?:,\s*and|,|\s+and)\s*$", "", text[match.end() : stop])
-        if _achievement(text, match.start()):
-            continue
+        if _achievement(text, match.start()) or _ADJECTIVAL.search(text[: match.start()]):
+            continue  # "carried out assigned missions", "the tasks assigned to"
         rest_offset = match.end()
         that = re.match(r"that\s+(?P<clause>.+)", rest, re.IGNORECASE | re.DOTALL)
         if that:
@@ -363,7 +375,7 @@ def _clause(clause: str):
         clause,
     )
     if modal and len(clause[: modal.start()].split()) <= 14:
-        return clause[: modal.start()].strip(), clause[modal.end() :]
+        return _the(clause[: modal.start()]), clause[modal.end() :]
     words = list(re.finditer(r"[\w'-]+", clause))
     for i, word in enumerate(words[:16]):
         if (
@@ -371,8 +383,12 @@ def _clause(clause: str):
             and word.group().lower() in VERBS
             and word.group().lower() not in NOUN_LIKE_VERBS | {"well"}
         ):
-            return clause[: word.start()].strip(), clause[word.start() :]
+            return _the(clause[: word.start()]), clause[word.start() :]
     return None
+
+
+def _the(subject: str) -> str:
+    return re.sub(r"^(?:the|The)\s+", "", subject.strip())
 
 
 def _starts_with_verb(words: list[str], strict: bool = True) -> bool:

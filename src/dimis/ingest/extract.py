@@ -160,7 +160,9 @@ def _people(ctx: Context) -> list[Person]:
         person.mentions.append(ctx.span(mention.start, mention.end))
         if mention.rank and person.rank is None:
             person.rank = mention.rank
-            person.rank_span = ctx.span(mention.rank_start or mention.start, mention.end)
+            person.rank_span = ctx.span(
+                mention.start if mention.rank_start is None else mention.rank_start, mention.end
+            )
     located: list[tuple[int, int, Person]] = []
     for mention in mentions:
         if mention.full:
@@ -180,7 +182,9 @@ def _people(ctx: Context) -> list[Person]:
                 by_given.setdefault(key, []).append(person)
         if mention.rank and person.rank is None and person.name == mention.name:
             person.rank = mention.rank
-            person.rank_span = ctx.span(mention.start, mention.end)
+            person.rank_span = ctx.span(
+                mention.start if mention.rank_start is None else mention.rank_start, mention.end
+            )
         person.mentions.append(ctx.span(mention.start, mention.end))
         located.append((mention.start, mention.end, person))
     # bare given names ("Giang requested ...") of people named in full elsewhere
@@ -203,6 +207,9 @@ def _people(ctx: Context) -> list[Person]:
             if re.match(r"\s[A-Z]", after):
                 continue
             located.append((match.start(), match.end(), person))
+            person.mentions.append(ctx.span(match.start(), match.end()))
+    for person in persons.values():
+        person.mentions.sort(key=lambda span: span.start)
     located.sort(key=lambda x: x[0])
     ctx.person_mentions = located
     ctx.persons = persons
@@ -337,7 +344,7 @@ def _positions(ctx: Context, titles, located) -> None:
 
 
 _ANAPHORS = [
-    (re.compile(rf"\bthe\s+((?:{p}))\b"), title, org) for p, title, org in FIXED_TITLES if org
+    (re.compile(rf"\b[Tt]he\s+((?:{p}))\b"), title, org) for p, title, org in FIXED_TITLES if org
 ]
 
 
@@ -365,6 +372,7 @@ def _documents(ctx: Context) -> list[DocumentRef]:
         if not re.search(r"[A-ZĐ]", written_number[1:]):
             continue
         number = normalise_number(written_number, keep_letters=True)
+        number = re.sub(r"^(\d)(?=-)", r"0\1", number)  # "8-NQ/TW" is written "08-NQ/TW"
         if not number or number in found:
             continue
         kind_word = (match.group("kind") or "").lower()

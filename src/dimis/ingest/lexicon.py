@@ -434,6 +434,12 @@ VERBS = set(
         "win",
     ]
 )
+VERBS |= {
+    "abide", "accept", "adopt", "cut", "prevent", "save", "test", "obey", "restore", "revise",
+    "protect", "reduce", "diversify", "renovate", "restructure", "observe", "avoid", "handle",
+    "regulate", "mobilize", "stabilize", "digitize", "digitalise", "digitalize", "apply", "link",
+    "boost", "scale", "accelerate", "disburse", "approve", "rectify", "correct", "overhaul",
+}  # fmt: skip
 # Verbs that are also common nouns: they start a new action only before an object.
 NOUN_LIKE_VERBS = {
     "research", "study", "review", "plan", "support", "control", "use", "export", "design",
@@ -562,6 +568,7 @@ NOT_NAME = {
     "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday", "behalf",
     "delegates", "attending", "present", "attended", "chaired", "prime", "standing", "acting",
     "permanent", "assistant", "former", "first", "captain", "general's", "ceo", "hero",
+    "generals", "admirals", "colonels", "later", "then", "meanwhile", "afterwards",
 }  # fmt: skip
 
 

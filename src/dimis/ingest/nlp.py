@@ -90,6 +90,8 @@ def sentence_splitter(doc):
     if not len(doc):
         return doc
     doc[0].is_sent_start = True
+    if len(doc) > 1:
+        doc[1].is_sent_start = False  # marks the boundaries as set, even for one sentence
     pending = False  # the previous words ended a sentence
     before = ""  # the last word that is not whitespace
     for token in doc[1:]:
@@ -119,11 +121,13 @@ def pipeline() -> Language:
     ruler = nlp.add_pipe(
         "entity_ruler", name="dimis_ranks", config={"phrase_matcher_attr": "LOWER"}
     )
-    ruler.add_patterns(
-        [
-            {"label": "RANK", "id": canonical, "pattern": form}
-            for form, canonical in RANK_FORMS.items()
-        ]
-    )
+    patterns = [{"label": "RANK", "id": c, "pattern": form} for form, c in RANK_FORMS.items()]
+    # plurals before a list of names: "Major Generals A and B", "Rear Admirals ..."
+    patterns += [
+        {"label": "RANK", "id": c, "pattern": form + "s"}
+        for form, c in RANK_FORMS.items()
+        if form.endswith(("general", "admiral", "colonel"))
+    ]
+    ruler.add_patterns(patterns)
     nlp.add_pipe("dimis_sentences")
     return nlp

@@ -95,7 +95,7 @@ def rank_mentions(doc, text: str) -> list[PersonMention]:
         rank = ent.ent_id_
         if ent.text.lower().endswith("s") and not ent.text.lower().endswith("adm."):
             pass
-        out.append(PersonMention(ent.start_char, end, name, rank, ent.start_char, full))
+        out.append(PersonMention(start, end, name, rank, ent.start_char, full))
         # "Senior Lieutenant Generals A B C and D E F": the same rank for a list
         rest = end
         while True:

@@ -152,7 +152,11 @@ def _plausible(text: str) -> bool:
     high = [c for c in text if ord(c) > 127]
     if len(high) > 0.3 * max(1, len(text)):
         return False
-    odd = [c for c in high if not c.isalpha() and c not in _ALLOWED_SYMBOLS]
+    odd = [
+        c
+        for c in high
+        if not c.isalpha() and c not in _ALLOWED_SYMBOLS and not unicodedata.combining(c)
+    ]
     return len(odd) <= 0.1 * max(1, len(high)) and _controls(text) == 0
 
 
