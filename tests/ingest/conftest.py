@@ -16,3 +16,12 @@ def shared_seeds():
     if not (SEEDS.is_dir() and GOLD.is_dir() and SCORER.is_file()):
         pytest.skip(f"{SHARED} (seeds, gold and score.py) is not beside the repository")
     return SEEDS, GOLD, SCORER
+
+
+@pytest.fixture(autouse=True)
+def english():
+    """Messages are checked in English; test_messages_are_translated checks Vietnamese."""
+    from django.utils import translation
+
+    with translation.override("en"):
+        yield

@@ -228,3 +228,13 @@ def test_a_folder_is_read_one_report_at_a_time(tmp_path):
     rest = list(reports)
     assert [p.name for p, _ in rest] == ["002_b.txt", "003_c.html"]
     assert isinstance(rest[0][1], EmptyInput) and rest[1][1].text == "Third report."
+
+
+def test_messages_are_translated(tmp_path):
+    from django.utils import translation
+
+    path = tmp_path / "empty.txt"
+    path.write_bytes(b"")
+    with translation.override("vi"), pytest.raises(EmptyInput) as raised:
+        sources.read_file(path)
+    assert str(raised.value) == f"{path}: tệp trống"

@@ -103,8 +103,15 @@ def _words(line: str) -> int:
     return len(line.split())
 
 
+def _credit(paragraph: str):
+    """The photo credit that ends a paragraph, searched in its last characters only."""
+    offset = max(0, len(paragraph) - 90)
+    match = _PHOTO_CREDIT.search(paragraph, offset)
+    return match
+
+
 def _is_caption(line: str) -> bool:
-    if _PHOTO_CREDIT.search(line):
+    if _credit(line):
         return True
     words = _words(line)
     if words <= 25 and _SCENE.match(line):
@@ -176,7 +183,7 @@ def clean(raw: str) -> CleanText:
         nonlocal current, forced
         paragraph = " ".join(current).strip()
         if paragraph:
-            credit = _PHOTO_CREDIT.search(paragraph)
+            credit = _credit(paragraph)
             if (forced and _words(paragraph) <= 60) or _is_caption(paragraph):
                 if credit:
                     paragraph = paragraph[: credit.start()].rstrip()

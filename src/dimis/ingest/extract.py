@@ -357,32 +357,42 @@ def _only_rank(fragment: str) -> bool:
 # --- documents --------------------------------------------------------------------------------
 
 _KIND_WORDS = "|".join(sorted((re.escape(k) for k in DOCUMENT_KINDS), key=len, reverse=True))
-_DOCUMENT = re.compile(
-    rf"(?:\b(?P<kind>{_KIND_WORDS})\b[\w\s,'()-]{{0,40}}?)?"
-    r"(?:\b(?:No|Nos|Number|số)\.?\s*)?"
-    r"(?P<number>(?<![\w/-])\d{1,5}(?:\s*/\s*\d{4})?\s*[-/]\s*[A-ZĐ][A-Za-zĐđ]*\d*(?:\s*[-/]\s*[A-ZĐ][A-Za-zĐđ]*\d*)+)(?![\w/])",
+_DOCUMENT_NUMBER = re.compile(
+    r"(?<![\w/-])\d{1,5}(?:\s*/\s*\d{4})?\s*[-/]\s*[A-ZĐ][A-Za-zĐđ]*\d*"
+    r"(?:\s*[-/]\s*[A-ZĐ][A-Za-zĐđ]*\d*)+(?![\w/])"
+)
+# the word before a number, within the same phrase: "Resolution No. 08-NQ/TW of the Politburo",
+# "Decision No.1229/QĐ-TTg", "the Politburo's Resolution 08/NQ-TW"
+_DOCUMENT_KIND_BEFORE = re.compile(
+    rf"\b(?P<kind>{_KIND_WORDS})\b(?:\s+(?:No|Nos|Number|số)\.?)?\s*$",
     re.IGNORECASE,
 )
+_NUMBER_WORD_BEFORE = re.compile(r"\b(?:No|Nos|Number|số)\.?\s*$", re.IGNORECASE)
 
 
 def _documents(ctx: Context) -> list[DocumentRef]:
     found: dict[str, DocumentRef] = {}
-    for match in _DOCUMENT.finditer(ctx.text):
-        written_number = match.group("number")
-        if not re.search(r"[A-ZĐ]", written_number[1:]):
-            continue
+    text = ctx.text
+    for match in _DOCUMENT_NUMBER.finditer(text):
+        written_number = match.group()
         number = normalise_number(written_number, keep_letters=True)
         number = re.sub(r"^(\d)(?=-)", r"0\1", number)  # "8-NQ/TW" is written "08-NQ/TW"
         if not number or number in found:
             continue
-        kind_word = (match.group("kind") or "").lower()
-        kind = DOCUMENT_KINDS.get(kind_word)
-        if kind is None:
+        before = text[max(0, match.start() - 40) : match.start()]
+        kind_match = _DOCUMENT_KIND_BEFORE.search(before)
+        start = match.start()
+        if kind_match:
+            kind = DOCUMENT_KINDS[kind_match.group("kind").lower()]
+            start -= len(before) - kind_match.start()
+        else:
             codes = re.findall(r"[A-Za-zĐđ]+", written_number)
             kind = CODE_KINDS.get(codes[0].upper(), "other") if codes else "other"
-        start = match.start("kind") if match.group("kind") else match.start("number")
+            number_word = _NUMBER_WORD_BEFORE.search(before)
+            if number_word:
+                start -= len(before) - number_word.start()
         found[number] = DocumentRef(
-            number, kind, ctx.text[start : match.end()], ctx.span(start, match.end())
+            number, kind, text[start : match.end()], ctx.span(start, match.end())
         )
     return list(found.values())
 

@@ -6,6 +6,7 @@ The canonical ranks come from `dimis.org.ranks` (the same lexicon the Rank recor
 
 from __future__ import annotations
 
+import functools
 import re
 import unicodedata
 
@@ -572,6 +573,7 @@ NOT_NAME = {
 }  # fmt: skip
 
 
+@functools.lru_cache(maxsize=65536)
 def fold(text: str) -> str:
     """Lower case without Vietnamese diacritics: 'Nguyễn' -> 'nguyen', 'Đỗ' -> 'do'."""
     text = text.replace("Đ", "D").replace("đ", "d")

@@ -54,7 +54,7 @@ def _lexicon():
                 names[form.lower()] = canonical
     ordered = sorted(names, key=len, reverse=True)
     pattern = re.compile(
-        r"(?<![\w-])(?:"
+        r"(?<![\w-])(?-i:(?=[A-Z]))(?:"  # names of bodies start with a capital: fail fast
         + "|".join(f"(?P<n{i}>{_alias_pattern(a)})" for i, a in enumerate(ordered))
         + r")(?![\w-])",
         re.IGNORECASE,
@@ -134,9 +134,11 @@ def canonical_name(name: str) -> str:
     return name
 
 
+_AND = re.compile(r"(\s+and\s+)")
+
+
 def _has_head(phrase: str) -> bool:
-    words = phrase.split()
-    return any(w.lower().strip("'s") in ORG_HEADS for w in words if w[:1].isupper())
+    return any(w.lower().strip("'s") in ORG_HEADS for w in phrase.split() if w[:1].isupper())
 
 
 def find_mentions(text: str, defined: dict[str, tuple[str, int, int]]) -> list[OrgMention]:
@@ -179,7 +181,9 @@ def find_mentions(text: str, defined: dict[str, tuple[str, int, int]]) -> list[O
     # generic names: a capitalised phrase with an organisation word
     runs = []
     for run in _RUN.finditer(text):
-        parts = re.split(r"(\s+and\s+)", run.group())
+        if not _has_head(run.group()):
+            continue  # most capitalised runs are names and sentence starts
+        parts = _AND.split(run.group())
         if (
             len(parts) > 1
             and all(_has_head(re.split(r"\s(?:of|for)\s", p)[0]) for p in parts[2::2])

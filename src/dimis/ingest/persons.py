@@ -37,11 +37,13 @@ class PersonMention:
 
 
 _FIXED = [
-    (re.compile(rf"\b(?:{p})\b", re.IGNORECASE), title, org) for p, title, org in FIXED_TITLES
+    (re.compile(rf"\b(?-i:(?=[A-Z]))(?:{p})\b", re.IGNORECASE), title, org)
+    for p, title, org in FIXED_TITLES
 ]
 _HEADS = "|".join(re.escape(h).replace(r"\ ", r"[\s-]+") for h in TITLE_HEADS)
 _GENERIC = re.compile(
-    rf"\b(?P<title>{TITLE_MODIFIERS}(?:{_HEADS})s?)\b(?:\s+(?:of|at)\s+(?:the\s+)?)?", re.IGNORECASE
+    rf"\b(?-i:(?=[A-Z]))(?P<title>{TITLE_MODIFIERS}(?:{_HEADS})s?)\b(?:\s+(?:of|at)\s+(?:the\s+)?)?",
+    re.IGNORECASE,
 )
 _NAME_WORD = re.compile(r"[^\W\d_][^\W\d_'’]*")
 
