@@ -392,3 +392,15 @@ def test_schema_json():
             "action": "cut costs under Resolution 08/NQ-TW",
         }
     ]
+
+
+def test_lower_case_titles_in_an_apposition_and_quoted_requests():
+    result = extract(
+        "Lt. Gen. Nguyen Duc Hai, member of the Party Central Committee and deputy director of the "
+        'GDDI, spoke. "The corporation must double its exports," Hai said.'
+    )
+    assert [(q.title, q.org) for q in person(result, "Nguyen Duc Hai").positions] == [
+        ("member", "Party Central Committee"),
+        ("deputy director", "General Department of Defense Industry"),
+    ]
+    assert directives(result) == [("Nguyen Duc Hai", "corporation", "double its exports")]

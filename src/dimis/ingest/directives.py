@@ -432,7 +432,7 @@ _BOUNDARY = re.compile(
 )
 _INNER_TO = re.compile(r"\s(?:to|for)\s+\w+(?:\s+\w+)?\s+to\s+\w+$|\sto\s+\w+$")
 _SAID = re.compile(
-    r",?\s*(?:he|she|the\s+[\w\s]{1,30}?|[A-Z][\w.]*(?:\s+[A-Z][\w.]*){0,5})\s+"
+    r"[,\"']*\s*(?:he|she|the\s+[\w\s]{1,30}?|[A-Z][\w.]*(?:\s+[A-Z][\w.]*){0,5})\s+"
     r"(?:said|stressed|emphasi[sz]ed|noted|added|affirmed|underlined|highlighted|stated|requested|asked|urged)"
     r"(?:\s+\w+){0,3}?[.\s]*$"
 )
@@ -546,7 +546,7 @@ def _need_addressee(ctx, state, sentence, position):
 def _resolve(ctx, state, written: str | None, position: int) -> str | None:
     if not written:
         return None
-    text = written.strip().strip(",")
+    text = written.strip().strip(",").strip("\"'").strip()
     text = re.sub(r"^(?:also|further|then)\s+", "", text, flags=re.IGNORECASE)
     lower = text.lower()
     if lower in ("them", "they"):
@@ -566,7 +566,7 @@ def _resolve(ctx, state, written: str | None, position: int) -> str | None:
         lower,
     )
     if definite:
-        return _definite(ctx, state, definite.group(1).replace("  ", " ")) or text
+        return _definite(ctx, state, definite.group(1).replace("  ", " ")) or _the(text)
 
     # "the general department's agencies" -> "agencies of the General Department of ..."
     owner = re.fullmatch(

@@ -322,7 +322,9 @@ def _positions(ctx: Context, titles, located) -> None:
         if match and match.end() > end:
             position = match.end()
             while True:
-                title = title_starting(position)
+                title = title_starting(position) or person_rules.title_at(
+                    text, position, ctx.org_at, ctx.org_before, ctx.definite
+                )
                 if title is None:
                     break
                 person.add_position(title.title, title.org, ctx.span(title.start, title.end))

@@ -41,10 +41,20 @@ _FIXED = [
     for p, title, org in FIXED_TITLES
 ]
 _HEADS = "|".join(re.escape(h).replace(r"\ ", r"[\s-]+") for h in TITLE_HEADS)
-_GENERIC = re.compile(
-    rf"\b(?-i:(?=[A-Z]))(?P<title>{TITLE_MODIFIERS}(?:{_HEADS})s?)\b(?:\s+(?:of|at)\s+(?:the\s+)?)?",
-    re.IGNORECASE,
-)
+_GENERIC_ANY_CASE = rf"(?P<title>{TITLE_MODIFIERS}(?:{_HEADS})s?)\b(?:\s+(?:of|at)\s+(?:the\s+)?)?"
+_GENERIC = re.compile(rf"\b(?-i:(?=[A-Z])){_GENERIC_ANY_CASE}", re.IGNORECASE)
+# In an apposition titles may be written in lower case: ", member of the Party Central Committee,"
+_LOWER_FIXED = [(re.compile(rf"(?:{p})\b", re.IGNORECASE), t, o) for p, t, o in FIXED_TITLES]
+_LOWER_GENERIC = re.compile(_GENERIC_ANY_CASE, re.IGNORECASE)
+
+
+def title_at(text: str, position: int, org_at, org_before, definite=None):
+    """A title written in any case that starts exactly at `position` (in an apposition)."""
+    window_end = min(len(text), position + 160)
+    found = titles_in(text, position, window_end, org_at, org_before, definite, any_case=True)
+    return next((t for t in found if t.start == position), None)
+
+
 _NAME_WORD = re.compile(r"[^\W\d_][^\W\d_'’]*")
 
 
@@ -167,20 +177,21 @@ _DEFINITE_OF = re.compile(
 
 
 def titles_in(
-    text: str, start: int, end: int, org_at, org_before, definite=None
+    text: str, start: int, end: int, org_at, org_before, definite=None, any_case=False
 ) -> list[TitleMatch]:
     """Titles written in text[start:end]; `org_at(pos)` gives the organisation mention that
     starts at a position, `org_before(pos)` the one that ends right before it (or None)."""
     out: list[TitleMatch] = []
     segment = text[start:end]
     taken: list[tuple[int, int]] = []
-    for pattern, title, org in _FIXED:
-        for m in pattern.finditer(segment):
+    for pattern, title, org in _LOWER_FIXED if any_case else _FIXED:
+        matches = [pattern.match(segment)] if any_case else pattern.finditer(segment)
+        for m in (m for m in matches if m):
             s, e = start + m.start(), start + m.end()
             if any(a < e and s < b for a, b in taken):
                 continue
             written = m.group()
-            if not written[:1].isupper():
+            if not written[:1].isupper() and not any_case:
                 continue  # "the deputy defense minister": a description, see extract.py
             plural = bool(re.search(r"(?:ministers|chiefs|members)\b", written, re.IGNORECASE))
             # "Chief of the General Staff of the Vietnam People's Army": the body follows
@@ -196,13 +207,14 @@ def titles_in(
                 e = after.end
             out.append(TitleMatch(s, e, title, org_name, written, plural))
             taken.append((s, e))
-    for m in _GENERIC.finditer(segment):
+    generic = [_LOWER_GENERIC.match(segment)] if any_case else _GENERIC.finditer(segment)
+    for m in (m for m in generic if m):
         s, e = start + m.start(), start + m.end("title")
         if any(a < e and s < b for a, b in taken):
             continue
         written = m.group("title")
-        if not written[:1].isupper():
-            continue
+        if not written[:1].isupper() and not (any_case and m.end() > m.end("title")):
+            continue  # lower case only in an apposition and with its body: "member of the X"
         title = re.sub(r"\s+", " ", written)
         plural = title.endswith("s") and not title.lower().endswith(("ss", "us"))
         if plural:
