@@ -361,7 +361,7 @@ def _addressee_to(rest: str, verb: str):
             return None
         after = rest[to.end() :]
         words = re.findall(r"[\w'-]+", after[:80])
-        if _starts_with_verb(words, strict=False):
+        if _starts_with_verb(words, strict=False) or _infinitive(words):
             if re.match(r"(?i)(?:for|on)\b", addressee):
                 return None
             return addressee, after
@@ -407,9 +407,39 @@ def _starts_with_verb(words: list[str], strict: bool = True) -> bool:
     if word not in VERBS:
         return False
     if strict and word in NOUN_LIKE_VERBS:
+        # "master core technologies" is a verb with its object; "design and manufacture" is not
         nxt = words[i + 1].lower() if i + 1 < len(words) else ""
-        return nxt in DETERMINERS or nxt in PARTICLES or nxt.endswith("ing")
+        return (
+            nxt in DETERMINERS
+            or nxt in PARTICLES
+            or nxt.endswith("ing")
+            or (nxt not in _NOT_OBJECT and nxt.isalpha())
+        )
     return True
+
+
+_NOT_OBJECT = {"and", "or", "of", "for", "to", "in", "on", "with", "at", "by", "as", "from", ""}
+_NOT_VERB = {
+    "the", "a", "an", "all", "its", "their", "his", "her", "this", "these", "those", "each",
+    "every", "some", "any", "other", "our", "your", "my", "be", "date", "day", "year", "end",
+}  # fmt: skip
+
+
+def _infinitive(words: list[str]) -> bool:
+    """After "asked X to", a lower-case word that is no determiner or plural noun is the verb
+    even when the lexicon does not know it ("urged it to pioneer in ...")."""
+    i = 0
+    while i < len(words) and (words[i].lower() in ADVERBS or _ly_adverb(words[i].lower())):
+        i += 1
+    if i >= len(words):
+        return False
+    word = words[i]
+    return (
+        word.isalpha()
+        and word.islower()
+        and word not in _NOT_VERB
+        and not word.endswith(("s", "ing", "ed", "tion", "ment", "ness", "ity"))
+    )
 
 
 def _ly_adverb(word: str) -> bool:
@@ -599,7 +629,7 @@ def _resolve(ctx, state, written: str | None, position: int) -> str | None:
         else w
         for w in words
     )
-    text = org_rules.possessive_to_of(re.sub(r"^the\s+", "", text))
+    text = org_rules.possessive_to_of(re.sub(r"^(?:the|The)\s+", "", text))
     if (
         people
         and len(text.split()) <= 8

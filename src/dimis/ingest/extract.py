@@ -200,7 +200,8 @@ def _people(ctx: Context) -> list[Person]:
             before = text[max(0, match.start() - 12) : match.start()]
             after = text[match.end() : match.end() + 2]
             if re.search(r"[A-Z][\w.]*\s+$", before) and not re.search(
-                r"(?:^|[.,;:]\s*|\b(?:General|Gen\.|Minister|Mr\.|Ms\.|Mrs\.|Admiral|Adm\.)\s+)$",
+                r"(?:^|[.,;:]\s*|\b(?:General|Gen\.|Minister|Mr\.|Ms\.|Mrs\.|Madam|Admiral|Adm\.|PM"
+                r"|Premier|President|Chairman|Chairwoman|Director|Commander|Secretary)\s+)$",
                 before,
             ):
                 continue  # inside a longer capitalised phrase ("Viet Nam")
@@ -321,17 +322,21 @@ def _positions(ctx: Context, titles, located) -> None:
         match = _APPOSITION_START.match(text, end)
         if match and match.end() > end:
             position = match.end()
+            chain = []
             while True:
                 title = title_starting(position) or person_rules.title_at(
                     text, position, ctx.org_at, ctx.org_before, ctx.definite
                 )
                 if title is None:
                     break
-                person.add_position(title.title, title.org, ctx.span(title.start, title.end))
+                chain.append(title)
                 sep = re.compile(r"\s*(?:,\s*and|,|and|cum)\s+(?:the\s+)?").match(text, title.end)
                 if not sep:
                     break
                 position = sep.end()
+            _share_bodies(chain, text)
+            for title in chain:
+                person.add_position(title.title, title.org, ctx.span(title.start, title.end))
     # "the deputy defense minister asked ...": a title as a description of the last person named
     for pattern, canonical, org in _ANAPHORS:
         for match in pattern.finditer(text):
@@ -348,6 +353,17 @@ def _positions(ctx: Context, titles, located) -> None:
 _ANAPHORS = [
     (re.compile(rf"\b[Tt]he\s+((?:{p}))\b"), title, org) for p, title, org in FIXED_TITLES if org
 ]
+
+
+def _share_bodies(chain, text) -> None:
+    """ "Chairman and General Director of Viettel": both of Viettel."""
+    for first, second in zip(chain, chain[1:], strict=False):
+        if (
+            first.org is None
+            and second.org
+            and re.fullmatch(r"\s+and\s+", text[first.end : second.start])
+        ):
+            first.org = second.org
 
 
 def _only_rank(fragment: str) -> bool:

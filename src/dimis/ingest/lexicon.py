@@ -83,7 +83,7 @@ FIXED_TITLES = [
     (r"deputy\s+chiefs?\s+of\s+(?:the\s+)?general\s+staff", "Deputy Chief of the General Staff", VPA),
     (r"chiefs?\s+of\s+(?:the\s+)?general\s+staff", "Chief of the General Staff", VPA),
     (r"(?:deputy|vice)\s+prime\s+ministers?", "Deputy Prime Minister", "Government"),
-    (r"prime\s+ministers?", "Prime Minister", "Government"),
+    (r"prime\s+ministers?|(?-i:PM)", "Prime Minister", "Government"),
     (r"politburo\s+members?|members?\s+of\s+the\s+politburo", "Member of the Politburo", "Politburo"),
     (r"general\s+secretary\s+of\s+the\s+(?:communist\s+)?party(?:\s+central\s+committee)?"
      r"|party\s+general\s+secretary|party\s+chief", "General Secretary", "Communist Party of Vietnam"),
