@@ -39,13 +39,6 @@ _ASK = (
     r"|suggest(?:ed|s|ing)|advis(?:ed|es|ing)|want(?:ed|s)|expect(?:ed|s)|propos(?:ed|es|ing)"
 )
 _VERB = re.compile(rf"\b(?P<verb>{_ASK})\s+", re.IGNORECASE)
-_THAT = re.compile(
-    rf"\b(?P<verb>{_ASK}|stress(?:ed|es|ing)?|emphasi[sz](?:ed|es|ing)|underlin(?:ed|es|ing)"
-    r"|not(?:ed|es|ing)|highlight(?:ed|s|ing)|point(?:ed|s|ing)\s+out|affirm(?:ed|s|ing)"
-    r"|sa(?:id|ys)|stat(?:ed|es)|add(?:ed|s)|insist(?:ed|s)|reiterat(?:ed|es)|believ(?:ed|es)"
-    r"|agre(?:ed|es)|conclud(?:ed|es))\s+(?:that\s+)(?P<rest>.+)",
-    re.IGNORECASE,
-)
 _NEED = re.compile(
     r"\b(?P<verb>stress(?:ed|es|ing)?|emphasi[sz](?:ed|es|ing)|underlin(?:ed|es|ing)|not(?:ed|es|ing)"
     r"|highlight(?:ed|s|ing)|point(?:ed|s|ing)\s+out|affirm(?:ed|s|ing)|reiterat(?:ed|es|ing)"
@@ -110,7 +103,6 @@ def find(ctx) -> list[Directive]:
         if sentence.caption:
             continue
         text = ctx.text[sentence.start : sentence.end]
-        state.before_sentence(sentence)
         found = _sentence_directives(ctx, state, sentence, text)
         for asker, addressee, action, start, end, verb in found:
             key = (fold(asker or ""), fold(addressee or ""), fold(action))
@@ -130,9 +122,6 @@ class _State:
         self.speaker = None  # a Person
         self.focus = None  # an organisation name
         self.last_addressee = None
-
-    def before_sentence(self, sentence):
-        pass
 
     def current_speaker(self, position):
         """The speaker, else the last person named before (the chair who just opened it)."""
@@ -302,8 +291,6 @@ def _sentence_directives(ctx, state, sentence, text):
     if used_until < 0:
         for match in _MODAL.finditer(text):
             modal = match.group("modal").lower()
-            if re.match(r"(?:was|were)\b", modal) and not re.search(r"\bby\b", match.group("rest")):
-                pass
             head = text[: match.start()]
             subject_match = _SUBJECT_END.search(head)
             subject = subject_match.group("subject").strip() if subject_match else head.strip()
@@ -479,7 +466,6 @@ def split_actions(text: str) -> list[str]:
         return []
     pieces: list[str] = []
     current_start = 0
-    depth_ok = True
     for match in _BOUNDARY.finditer(text):
         if match.start() < current_start or match.end() >= len(text):
             continue
@@ -517,7 +503,6 @@ def split_actions(text: str) -> list[str]:
                 current_start = match.end()
     pieces.append(text[current_start:])
     out: list[str] = []
-    i = 0
     gerund_next = False
     pending_head = None
     for piece in pieces:
@@ -538,8 +523,7 @@ def split_actions(text: str) -> list[str]:
             piece = f"{pending_head} {piece}"
             pending_head = None
         out.append(piece)
-        i += 1
-    return [p for p in out if p and depth_ok]
+    return [p for p in out if p]
 
 
 def _verb_head(action: str) -> str | None:
@@ -590,7 +574,6 @@ def _resolve(ctx, state, written: str | None, position: int) -> str | None:
     people = [
         (s, e, p) for s, e, p in ctx.person_mentions if position <= s < position + len(written) + 40
     ]
-    stripped = re.sub(r"^(?:the\s+)", "", lower)
     definite = re.fullmatch(
         r"(?:the\s+)?(?:whole\s+|entire\s+)?(general\s+department|party\s+committee|department|service|ministry|corporation|company|group|institute|academy|factory|command|navy|force|committee|commission|unit|agency|region)",
         lower,
@@ -637,7 +620,6 @@ def _resolve(ctx, state, written: str | None, position: int) -> str | None:
     ):
         return people[0][2].name
     full = org_rules.canonical_name(text)
-    del stripped
     return full
 
 

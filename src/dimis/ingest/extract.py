@@ -250,7 +250,7 @@ def _positions(ctx: Context, titles, located) -> None:
                     (t for t in titles if t.end <= probe and not text[t.end : probe].strip(" ")),
                     None,
                 )
-            if title is None or (out and not text[title.end : probe].strip(" ,and")) is False:
+            if title is None:
                 break
             if out == [] and text[title.end : position].strip():
                 break
@@ -261,14 +261,9 @@ def _positions(ctx: Context, titles, located) -> None:
         return out
 
     # plural titles before a list of people: "Deputy Defense Ministers, namely A, B, and C"
-    listed = set()
     mention_at = {}
     for start, end, person in located:
         mention_at.setdefault(start, (start, end, person))
-    ranked_starts = {}
-    for person in ctx.persons.values():
-        if person.rank_span:
-            ranked_starts[person.rank_span.start] = person
     for title in titles:
         if not title.plural:
             continue
@@ -300,7 +295,6 @@ def _positions(ctx: Context, titles, located) -> None:
                 break
             s, e, person = found
             person.add_position(title.title, title.org, ctx.span(title.start, title.end))
-            listed.add(id(person))
             sep = _LIST_SEP.match(text, e)
             if not sep or sep.end() == e:
                 break

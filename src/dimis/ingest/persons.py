@@ -105,8 +105,6 @@ def rank_mentions(doc, text: str) -> list[PersonMention]:
         words = name.split()
         full = len(words) >= 2
         rank = ent.ent_id_
-        if ent.text.lower().endswith("s") and not ent.text.lower().endswith("adm."):
-            pass
         out.append(PersonMention(start, end, name, rank, ent.start_char, full))
         # "Senior Lieutenant Generals A B C and D E F": the same rank for a list
         rest = end
