@@ -58,6 +58,7 @@ INSTALLED_APPS = [
     "dimis.directives",
     "dimis.meetings",
     "dimis.performance",
+    "dimis.ingest",
 ]
 
 MIDDLEWARE = [
@@ -182,6 +183,8 @@ DIMIS_IMPORT_MAX_BYTES = int(os.environ.get("DIMIS_IMPORT_MAX_BYTES", 10 * 1024 
 DIMIS_IMPORT_MAX_ROWS = int(os.environ.get("DIMIS_IMPORT_MAX_ROWS", 20000))
 # DHIS2 dataValueSets files stream (memory stays flat), so they may be far larger.
 DIMIS_DHIS2_MAX_BYTES = int(os.environ.get("DIMIS_DHIS2_MAX_BYTES", 2 * 1024**3))
+# Largest conference report (.txt, .html, .docx, .pdf) that ingestion reads.
+DIMIS_INGEST_MAX_BYTES = int(os.environ.get("DIMIS_INGEST_MAX_BYTES", 20 * 1024 * 1024))
 # Reminders go to a task's lead unit this many days before its deadline (and once it is overdue).
 DIMIS_REMINDER_DAYS = int(os.environ.get("DIMIS_REMINDER_DAYS", 7))
 DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024

@@ -5,7 +5,7 @@ import re
 import unicodedata
 
 # digits (with an optional year: 57/2024), then the body and issuer codes (NQ-TW, QĐ/BQP, NĐ-CP)
-_NUMBER = re.compile(r"(\d+(?:\s*/\s*\d{4})?)\s*[-/]\s*([A-Z]+(?:\s*[-/]\s*[A-Z]+)*)")
+_NUMBER = re.compile(r"(\d+(?:\s*/\s*\d{4})?)\s*[-/]\s*([A-ZĐ]+(?:\s*[-/]\s*[A-ZĐ]+)*)")
 
 
 def _ascii_upper(text: str) -> str:
@@ -15,15 +15,17 @@ def _ascii_upper(text: str) -> str:
     ).upper()
 
 
-def normalise_number(written: str) -> str:
+def normalise_number(written: str, keep_letters: bool = False) -> str:
     """'08/NQ-TW' -> '08-NQ/TW'; '1234/QĐ-BQP' -> '1234-QD/BQP'; '57/2024/NĐ-CP' -> '57/2024-ND/CP'.
 
-    '' when the text holds no document number."""
-    match = _NUMBER.search(_ascii_upper(written or ""))
+    With `keep_letters` the codes keep their Vietnamese letters ('1234-QĐ/BQP'), as
+    ingestion reports them. '' when the text holds no document number."""
+    upper = (written or "").upper() if keep_letters else _ascii_upper(written or "")
+    match = _NUMBER.search(upper)
     if not match:
         return ""
     digits = re.findall(r"\d+", match.group(1))
-    codes = re.findall(r"[A-Z]+", match.group(2))
+    codes = re.findall(r"[A-ZĐ]+", match.group(2))
     key = "/".join(digits) + "-" + codes[0]
     if len(codes) > 1:
         key += "/" + "-".join(codes[1:])
