@@ -58,6 +58,7 @@ INSTALLED_APPS = [
     "dimis.directives",
     "dimis.meetings",
     "dimis.performance",
+    "dimis.reports",
 ]
 
 MIDDLEWARE = [
