@@ -6,12 +6,13 @@ from xml.sax.saxutils import escape
 from .structure import BarChart
 
 COLOURS = {"red": "#b3261e", "amber": "#d49a00", "green": "#2e7d32", "": "#3f6291"}
-WIDTH = 640
-LABEL_WIDTH = 230
-VALUE_WIDTH = 60
-ROW = 18
-BAR = 12
-LABEL_CHARS = 38
+# Drawn at about 160 mm on an A4 page: sizes in SVG units that print at ~10 pt.
+WIDTH = 600
+LABEL_WIDTH = 250
+VALUE_WIDTH = 50
+ROW = 20
+BAR = 14
+LABEL_CHARS = 36
 
 
 def _short(text: str) -> str:
@@ -30,7 +31,7 @@ def svg(chart: BarChart) -> str:
         f'<svg xmlns="http://www.w3.org/2000/svg" class="chart" role="img" '
         f'viewBox="0 0 {WIDTH} {height}" width="{WIDTH}" height="{height}" '
         f'aria-label="{escape(chart.title, {chr(34): "&quot;"})}" '
-        'font-family="Times New Roman, Liberation Serif, DejaVu Serif, serif" font-size="11">'
+        'font-family="Times New Roman, Liberation Serif, DejaVu Serif, serif" font-size="13">'
     ]
     for i, bar in enumerate(chart.bars):
         y = 3 + i * ROW
