@@ -212,3 +212,20 @@ def test_html_file_is_self_contained_and_marked_top_and_bottom(reports, language
     assert "http" not in html.replace('xmlns="http://www.w3.org/2000/svg"', "")
     for heading in HEADINGS[language]:
         assert heading in html
+
+
+def test_long_tables_are_cut_in_print_and_whole_in_the_annex(reports, settings):
+    settings.DIMIS_REPORT_PRINT_ROWS = 2
+    report = reports["en"]
+    overdue = report.section("tasks").table("overdue")
+    assert len(overdue.rows) == 3
+    note = f"The first 2 of 3 rows; the XLSX annex has them all (sheet “{overdue.sheet}”)."
+    html = render_html(report).decode()
+    assert note in html
+    pdf = re.sub(r"\s+", " ", "\n".join(pdf_pages(render_pdf(report))))
+    assert note in pdf and "Nhiệm vụ hạn 2024-06-15" not in pdf
+    _, _, paragraphs, tables = docx_text(render_docx(report))
+    assert note in paragraphs
+    sheets = xlsx_sheets(render_xlsx(report))
+    rows = sheets[overdue.sheet]["rows"]
+    assert [r[0] for r in rows[3:]][-1] == "Nhiệm vụ hạn 2024-06-15"

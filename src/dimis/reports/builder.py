@@ -69,7 +69,7 @@ def _assemble(scope, sections) -> ReviewReport:
     if meeting is not None:
         subtitle += " · " + _("For: %(meeting)s") % {"meeting": meeting}
     user = scope.user
-    return ReviewReport(
+    report = ReviewReport(
         title=TITLES[scope.kind](scope.period.label),
         subtitle=subtitle,
         language=scope.language,
@@ -89,6 +89,8 @@ def _assemble(scope, sections) -> ReviewReport:
         sections=sections,
         summary=[s.summary for s in sections if s.summary],
     )
+    report.name_sheets(_("Summary"))
+    return report
 
 
 def build_report(user, unit, period_code, kind, language, meeting=None, on=None, progress=None):

@@ -6,7 +6,21 @@ the whole report, and each section's content in reading order.
 """
 
 import datetime
+import re
 from dataclasses import dataclass, field
+
+FORBIDDEN_IN_SHEET_NAMES = re.compile(r"[\[\]:*?/\\]")
+
+
+def sheet_name(taken: set, text: str) -> str:
+    """A worksheet name from `text`: at most 31 characters, none of []:*?/\\, unique in `taken`."""
+    base = FORBIDDEN_IN_SHEET_NAMES.sub(" ", text)[:31].strip() or "Sheet"
+    name, n = base, 2
+    while name.lower() in taken:
+        suffix = f" ({n})"
+        name, n = base[: 31 - len(suffix)] + suffix, n + 1
+    taken.add(name.lower())
+    return name
 
 
 @dataclass
@@ -30,8 +44,17 @@ class Table:
     numeric: frozenset[int] = frozenset()  # indexes of right-aligned (number) columns
     number_formats: dict[int, str] = field(default_factory=dict)  # XLSX formats by column
     empty: str = ""  # said instead of an empty table
+    total: list[Cell] | None = None  # a closing row (the whole subtree), always printed
+    sheet: str = ""  # its sheet in the XLSX annex, named when the report is assembled
 
     kind = "table"
+
+    def printed(self, limit: int) -> tuple[list[list[Cell]], int]:
+        """The rows a printed format shows (the first `limit`: tables put what matters most
+        first) and how many it leaves to the XLSX annex, which has them all."""
+        if limit <= 0 or len(self.rows) <= limit:
+            return self.rows, 0
+        return self.rows[:limit], len(self.rows) - limit
 
 
 @dataclass
@@ -101,6 +124,14 @@ class ReviewReport:
     classification_label: str  # "MẬT" / "SECRET": printed at the top and bottom of every page
     sections: list[Section]
     summary: list[str] = field(default_factory=list)
+    summary_sheet: str = ""
+
+    def name_sheets(self, summary: str) -> None:
+        """Name the annex's sheets: the summary, then one per table in reading order."""
+        taken: set[str] = set()
+        self.summary_sheet = sheet_name(taken, summary)
+        for section, table in self.tables():
+            table.sheet = sheet_name(taken, f"{section.number}. {table.title}")
 
     def section(self, key: str) -> Section:
         return next(s for s in self.sections if s.key == key)

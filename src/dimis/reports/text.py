@@ -57,3 +57,21 @@ def timeliness_label(value: str) -> str:
 
 def rag_label(rag: str) -> str:
     return {"red": _("red"), "amber": _("amber"), "green": _("green")}.get(rag, _("no target"))
+
+
+def printed(table) -> dict:
+    """The rows of `table` a printed format shows, and the note saying where the rest are."""
+    from django.conf import settings
+
+    rows, more = table.printed(settings.DIMIS_REPORT_PRINT_ROWS)
+    note = ""
+    if more:
+        note = _(
+            "The first %(shown)s of %(total)s rows; the XLSX annex has them all "
+            "(sheet “%(sheet)s”)."
+        ) % {
+            "shown": count_text(len(rows)),
+            "total": count_text(len(table.rows)),
+            "sheet": table.sheet,
+        }
+    return {"rows": rows, "more": more, "note": note}

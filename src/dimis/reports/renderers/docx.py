@@ -18,6 +18,8 @@ from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
 from docx.shared import Cm, Mm, Pt, RGBColor
 
+from ..text import printed
+
 FONT = "Times New Roman"
 BODY_PT = 14
 TABLE_PT = 11
@@ -158,28 +160,33 @@ def _letterhead(document, report):
 
 
 def _table(document, table):
-    grid = document.add_table(rows=1 + len(table.rows), cols=len(table.columns))
+    shown = printed(table)
+    lines = [*shown["rows"], *([table.total] if table.total else [])]
+    grid = document.add_table(rows=1 + len(lines), cols=len(table.columns))
     grid.style = document.styles["Table Grid"]
     grid.alignment = WD_TABLE_ALIGNMENT.CENTER
-    rows = grid.rows
+    # The rows once, in order (indexing `grid.rows` lists them all each time).
+    header, *rows = grid.rows
     for i, title in enumerate(table.columns):
-        cell = rows[0].cells[i]
+        cell = header.cells[i]
         cell.paragraphs[0].alignment = WD_ALIGN_PARAGRAPH.CENTER
         _font(cell.paragraphs[0].add_run(title), TABLE_PT, bold=True)
     # The header repeats on every page the table runs onto.
-    header = rows[0]._tr.get_or_add_trPr()
     repeat = OxmlElement("w:tblHeader")
     repeat.set(qn("w:val"), "true")
-    header.append(repeat)
-    for r, row in enumerate(table.rows, start=1):
-        cells = rows[r].cells
+    header._tr.get_or_add_trPr().append(repeat)
+    for written, row in zip(rows, lines, strict=True):
+        cells = written.cells
         for i, value in enumerate(row):
             paragraph = cells[i].paragraphs[0]
             if i in table.numeric:
                 paragraph.alignment = WD_ALIGN_PARAGRAPH.RIGHT
-            run = _font(paragraph.add_run(value.text), TABLE_PT, bold=bool(value.tone == "red"))
+            bold = value.tone == "red" or row is table.total
+            run = _font(paragraph.add_run(value.text), TABLE_PT, bold=bold)
             if value.tone in TONES:
                 run.font.color.rgb = TONES[value.tone]
+    if shown["note"]:
+        _paragraph(document, shown["note"], 12, italic=True)
 
 
 def _signature(document):

@@ -3,7 +3,6 @@ numbers. Every sheet opens with the classification in its first row and prints i
 header and footer."""
 
 import io
-import re
 
 from django.utils import translation
 from django.utils.translation import gettext as _
@@ -20,17 +19,6 @@ TONES = {
     "amber": Font(color="8A6100", bold=True),
     "green": Font(color="2E7D32"),
 }
-FORBIDDEN = re.compile(r"[\[\]:*?/\\]")
-
-
-def _sheet_name(taken: set, text: str) -> str:
-    base = FORBIDDEN.sub(" ", text)[:31].strip() or "Sheet"
-    name, n = base, 2
-    while name.lower() in taken:
-        suffix = f" ({n})"
-        name, n = base[: 31 - len(suffix)] + suffix, n + 1
-    taken.add(name.lower())
-    return name
 
 
 def _mark(sheet, label: str, width: int):
@@ -56,9 +44,8 @@ def _widths(sheet, columns: list[str], rows) -> None:
 def render_xlsx(report) -> bytes:
     with translation.override(report.language):
         workbook = Workbook()
-        taken: set[str] = set()
         summary = workbook.active
-        summary.title = _sheet_name(taken, _("Summary"))
+        summary.title = report.summary_sheet
         _mark(summary, report.classification_label, 2)
         for label, value in (
             (_("Report"), report.title),
@@ -80,7 +67,7 @@ def render_xlsx(report) -> bytes:
         summary.column_dimensions["A"].width = 22
         summary.column_dimensions["B"].width = 100
         for section, table in report.tables():
-            sheet = workbook.create_sheet(_sheet_name(taken, f"{section.number}. {table.title}"))
+            sheet = workbook.create_sheet(table.sheet)
             width = len(table.columns)
             _mark(sheet, report.classification_label, width)
             sheet.append([f"{section.number}. {section.title} — {table.title}"])
@@ -89,7 +76,7 @@ def render_xlsx(report) -> bytes:
             for cell in sheet[3]:
                 cell.font, cell.fill = HEADER, HEADER_FILL
                 cell.alignment = Alignment(horizontal="center", wrap_text=True)
-            for row in table.rows:
+            for row in [*table.rows, *([table.total] if table.total else [])]:
                 sheet.append([cell.native for cell in row])
                 written = sheet[sheet.max_row]
                 for i, cell in enumerate(row):
@@ -98,6 +85,8 @@ def render_xlsx(report) -> bytes:
                         written[i].number_format = fmt
                     if cell.tone in TONES:
                         written[i].font = TONES[cell.tone]
+                    elif row is table.total:
+                        written[i].font = HEADER
             if not table.rows:
                 sheet.append([table.empty])
             sheet.freeze_panes = "A4"

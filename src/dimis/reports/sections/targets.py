@@ -17,6 +17,7 @@ from ..text import count_text, date_text
 
 TONE = {"red": "red", "amber": "amber", "green": "green", "none": ""}
 CHART_UNITS = 15  # units drawn per indicator; the tables list them all
+CHART_INDICATORS = 10  # indicators drawn unit by unit: those with the most units behind
 
 
 def shown_value(indicator, value):
@@ -150,11 +151,19 @@ def targets(scope) -> Section:
             empty=_("No unit is behind its targets."),
         )
     )
-    unit_rows = []
-    for panel in board.panels:
-        indicator = panel.indicator
-        for line in panel.units:
-            unit_rows.append(
+    # Every unit's line, the worst first across all indicators (the dashboard's own order
+    # within an indicator): a printed report that shows only the first lines shows the laggards.
+    order = {p.indicator.pk: n for n, p in enumerate(board.panels)}
+    unit_lines = sorted(
+        ((panel.indicator, line) for panel in board.panels for line in panel.units),
+        key=lambda pair: (*pair[1].sort_key[:2], order[pair[0].pk], pair[1].sort_key[2]),
+    )
+    section.add(
+        Table(
+            "indicator_units",
+            _("Indicators by unit, laggards first"),
+            [_("Indicator"), _("Unit"), _("Target"), _("Actual"), _("Of target"), _("Status")],
+            [
                 [
                     Cell(str(indicator)),
                     Cell(str(line.unit)),
@@ -163,18 +172,22 @@ def targets(scope) -> Section:
                     ratio_cell(line),
                     Cell(str(line.rag_label), tone=TONE[line.rag]),
                 ]
-            )
-    section.add(
-        Table(
-            "indicator_units",
-            _("Indicators by unit, laggards first"),
-            [_("Indicator"), _("Unit"), _("Target"), _("Actual"), _("Of target"), _("Status")],
-            unit_rows,
+                for indicator, line in unit_lines
+            ],
             numeric=frozenset({2, 3, 4}),
             empty=_("No unit under this one reported figures or has targets."),
         )
     )
-    for panel in board.panels:
+    # A chart of the units for the indicators with the most units behind.
+    behind = sorted(
+        board.panels,
+        key=lambda p: (
+            -sum(line.rag == "red" for line in p.units),
+            -sum(line.rag == "amber" for line in p.units),
+            order[p.indicator.pk],
+        ),
+    )
+    for panel in sorted(behind[:CHART_INDICATORS], key=lambda p: order[p.indicator.pk]):
         bars = [
             Bar(
                 str(line.unit),

@@ -11,6 +11,7 @@ from ..structure import Bar, BarChart, Cell, Paragraph, Section, Table
 from ..text import count_text, date_text, percent, percent_text, rag_label
 
 RAG_TONE = {"red": "red", "amber": "amber", "green": "green"}
+CHART_UNITS = 15  # the laggards drawn; the table lists every unit
 
 
 @report_section("tasks", order=30)
@@ -66,18 +67,16 @@ def tasks(scope) -> Section:
             Cell(rag_label(row.rag), tone=RAG_TONE[row.rag]) if rag else Cell(""),
         ]
 
-    table_rows = [line(str(row.unit), row) for row in rows]
-    if rows:
-        table_rows.append(line(_("Whole subtree"), total, rag=False))
     section.add(
         Table(
             "scorecard",
             _("Tasks by lead unit, laggards first"),
             columns,
-            table_rows,
+            [line(str(row.unit), row) for row in rows],
             numeric=frozenset(range(1, 8)),
             number_formats={6: "0%", 7: "0%"},
             empty=_("No tasks due in this period."),
+            total=line(_("Whole subtree"), total, rag=False) if rows else None,
         )
     )
     if rows:
@@ -92,7 +91,7 @@ def tasks(scope) -> Section:
                         percent_text(percent(row.done, row.total)),
                         RAG_TONE[row.rag],
                     )
-                    for row in rows
+                    for row in rows[:CHART_UNITS]
                 ],
                 caption=_("Share of the tasks due in the period that are done."),
             )

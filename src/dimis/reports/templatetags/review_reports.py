@@ -2,6 +2,7 @@ from django import template
 from django.utils.safestring import mark_safe
 
 from ..charts import svg
+from ..text import printed
 
 register = template.Library()
 
@@ -15,3 +16,9 @@ def chart_svg(chart):
 @register.filter
 def tone_class(tone):
     return f"tone-{tone}" if tone else ""
+
+
+@register.filter(name="printed")
+def printed_rows(table):
+    """{"rows", "more", "note"}: the rows a printed format shows (see DIMIS_REPORT_PRINT_ROWS)."""
+    return printed(table)
