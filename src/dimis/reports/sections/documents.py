@@ -52,9 +52,9 @@ def documents(scope) -> Section:
     section.add(
         Paragraph(
             _(
-                "Documents in force on %(end)s that units of %(unit)s carry out, from the "
-                "highest down; each clause's status comes from the tasks it gave units of the "
-                "scope, as of %(on)s."
+                "Documents in force and issued by %(end)s that units of %(unit)s carry out, in "
+                "the order they were issued; each clause's status comes from the tasks it gave "
+                "units of the scope, as of %(on)s."
             )
             % {"end": date_text(scope.end), "unit": scope.unit, "on": date_text(scope.on)}
         )
