@@ -12,6 +12,11 @@ $(BIN)/.installed: pyproject.toml
 	$(BIN)/pip install --quiet -e '.[dev]'
 	@# GNU gettext (Debian) extracts translatable strings; the i18n test checks the catalogue with it.
 	command -v xgettext >/dev/null || (apt-get update -qq && apt-get install -y -qq gettext)
+	@# WeasyPrint (review reports as PDF) lays text out with Pango and subsets fonts with HarfBuzz;
+	@# the reports are set in a Times-like serif (Liberation Serif), which must exist offline.
+	ldconfig -p | grep -q libpangoft2-1.0 || (apt-get update -qq && apt-get install -y -qq libpango-1.0-0 libpangoft2-1.0-0)
+	ldconfig -p | grep -q libharfbuzz-subset || (apt-get update -qq && apt-get install -y -qq libharfbuzz-subset0)
+	fc-list | grep -q "Liberation Serif" || (apt-get update -qq && apt-get install -y -qq fonts-liberation2)
 	touch $@
 
 node_modules/.installed: package.json package-lock.json

@@ -4,6 +4,7 @@
     python bench/child.py DB import FILE [FILE ...] [--dry-run] [--profile OUT]
     python bench/child.py DB copy FILE
     python bench/child.py DB export FORMAT OUT
+    python bench/child.py DB report FORMAT OUT [--period 2023S1]
 
 Prints one line `RESULT {json}` at the end: seconds of the measured call (Django's start-up
 excluded), the process's peak RSS (VmHWM) and its RSS before the call.
@@ -216,6 +217,41 @@ def export(args):
     return {"seconds": time.perf_counter() - started, "values": count}
 
 
+def report(args):
+    """The whole sector's six-month review report, built, then rendered in one format."""
+    from dimis.meetings.models import Meeting
+    from dimis.org.models import OrgUnit
+    from dimis.reports.builder import build_report
+    from dimis.reports.renderers import RENDERERS
+    from dimis.users.models import User
+
+    user = User.objects.get(username=common.VIEWER)
+    root = OrgUnit.objects.get(code=common.ROOT_CODE)
+    meeting = Meeting.objects.filter(kind="six_month_review", host_unit=root).first()
+    started = time.perf_counter()
+    built = build_report(user, root, args.period, "six_month", "vi", meeting)
+    build_seconds = time.perf_counter() - started
+    content = RENDERERS[args.format](built)
+    seconds = time.perf_counter() - started
+    with open(args.out, "wb") as out:
+        out.write(content)
+    result = {
+        "seconds": seconds,
+        "build_seconds": build_seconds,
+        "render_seconds": seconds - build_seconds,
+        "sections": len(built.sections),
+        "rows": sum(len(t.rows) for _, t in built.tables()),
+        "classification": built.classification_label,
+    }
+    if args.format == "pdf":  # counted after the measurement
+        import io
+
+        from pypdf import PdfReader
+
+        result["pages"] = len(PdfReader(io.BytesIO(content)).pages)
+    return result
+
+
 def main():
     parser = argparse.ArgumentParser()
     parser.add_argument("db", choices=["postgres", "sqlite"])
@@ -234,6 +270,11 @@ def main():
     p.add_argument("out")
     p.add_argument("--period", default="2023")
     p.set_defaults(run=export)
+    p = commands.add_parser("report")
+    p.add_argument("format", choices=["html", "pdf", "docx", "xlsx"])
+    p.add_argument("out")
+    p.add_argument("--period", default="2023S1")
+    p.set_defaults(run=report)
     args = parser.parse_args()
 
     common.setup(args.db)

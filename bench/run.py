@@ -1,9 +1,12 @@
 """The DIMIS benchmark: roll-up, import, the bulk-path lower bound and export, in one run.
 
     python bench/run.py --db postgres|sqlite [--skip-generate] [--quick] [--profile]
+                        [--reports | --reports-only]
 
 Generates the bench sector if needed (generate.py), measures, and rewrites this database's
 section of bench/RESULTS.md (a --quick run only prints: 5 runs per roll-up, 100,000 values).
+--reports adds the review report of the whole sector (bench/reports.py: each format's time and
+peak memory, in a section of its own); --reports-only measures that alone.
 """
 
 import argparse
@@ -21,6 +24,7 @@ from pathlib import Path
 
 import common
 import generate
+import reports
 
 PERIODS = ["2023", "2023S1", "2023Q2", "202306", "2021-2025"]
 LEVEL2_CODE = "B0002"  # the first level-2 unit: about a ninth of the sector
@@ -510,6 +514,7 @@ make bench                  # PostgreSQL, then SQLite (each rewrites its section
 make bench DB=postgres      # one database; BENCH_ARGS="--skip-generate" passes options
 .venv/bin/python bench/run.py --db postgres [--skip-generate] [--quick] [--profile]
 .venv/bin/python bench/generate.py --db sqlite --reset   # rebuild a bench database
+.venv/bin/python bench/run.py --db sqlite --reports-only  # the whole sector's review report alone
 ```
 
 PostgreSQL: the server at `postgres://postgres@127.0.0.1:5432` (`BENCH_PG_SERVER` to change
@@ -518,7 +523,10 @@ The sector is generated on the first run (2–3 minutes) and kept; it is rebuilt
 migrations change. The import and export files go to `var/bench-*` (about 1 GB). `--quick`
 (5 runs, 100,000 values) only prints; `--profile` adds a CSV import run under cProfile (and
 PostgreSQL's auto_explain for statements over 0.5 s) written to `bench/profile-import-*.txt`.
-Each database's section below is rewritten by its run; the rest of this file is kept.
+`--reports` adds, and `--reports-only` measures alone, the review report of the whole sector
+in each format (bench/reports.py adds documents, 10,000 tasks and two meetings to the sector
+once), in a section of its own. Each database's section below is rewritten by its run; the rest
+of this file is kept.
 
 """
 
@@ -531,9 +539,36 @@ def write_results(db, text):
     if start in current and end in current:
         before, rest = current.split(start, 1)
         current = before + block + rest.split(end, 1)[1]
+    elif FINDINGS in current:  # a new section goes before the findings
+        before, rest = current.split(FINDINGS, 1)
+        current = before + block + "\n\n" + FINDINGS + rest
     else:
         current = current.rstrip("\n") + "\n\n" + block + "\n"
     path.write_text(current)
+
+
+FINDINGS = "## Findings and what is left"
+
+
+def measure_reports(db, began):
+    """The review report of the whole sector, in its own section of RESULTS.md."""
+    log("-- review report")
+    prepared = reports.prepare()
+    log(f"  {prepared['documents']} documents, {prepared['tasks']:,} tasks")
+    info = machine(db)
+    load_start = f"{os.getloadavg()[0]:.1f}"
+    results = reports.measure(db, child, log)
+    info["load"] = f"{load_start} at the start, {os.getloadavg()[0]:.1f} at the end"
+    date = datetime.datetime.now(datetime.UTC).strftime("%Y-%m-%d %H:%M UTC")
+    command = f"python bench/run.py --db {db} --reports-only"
+    text = reports.section(db, info, results, prepared, command, date)
+    (common.BENCH_DIR / f"results-reports-{db}.json").write_text(
+        json.dumps({"machine": info, "prepared": prepared, **results}, indent=1, default=str) + "\n"
+    )
+    write_results(f"reports-{db}", text)
+    log(
+        f"Wrote bench/RESULTS.md (review report, {db}) in {(time.perf_counter() - began) / 60:.0f} min."
+    )
 
 
 def main(argv=None):
@@ -542,6 +577,12 @@ def main(argv=None):
     parser.add_argument("--skip-generate", action="store_true", help="use the sector as it is")
     parser.add_argument("--quick", action="store_true", help="a short check; only prints")
     parser.add_argument("--profile", action="store_true", help="also profile a CSV import")
+    parser.add_argument(
+        "--reports", action="store_true", help="also measure the whole sector's review report"
+    )
+    parser.add_argument(
+        "--reports-only", action="store_true", help="measure only the review report"
+    )
     args = parser.parse_args(argv)
     began = time.perf_counter()
     db = args.db
@@ -552,6 +593,9 @@ def main(argv=None):
             raise SystemExit("no complete bench sector: run without --skip-generate")
     else:
         generate.generate(db)
+    if args.reports_only:
+        measure_reports(db, began)
+        return
     from dimis.performance.models import ValueRollup
 
     info = machine(db)  # before measuring: the code as it was when the run began
@@ -586,6 +630,8 @@ def main(argv=None):
     )
     write_results(db, text)
     log(f"Wrote bench/RESULTS.md ({db}) in {results['minutes']:.0f} min.")
+    if args.reports:
+        measure_reports(db, began)
 
 
 if __name__ == "__main__":

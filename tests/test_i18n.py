@@ -11,6 +11,7 @@ changed in src/, refresh and translate the catalogue:
 import re
 import runpy
 import shutil
+import subprocess
 from pathlib import Path
 
 import polib
@@ -116,6 +117,17 @@ def test_translations_keep_placeholders_and_markup():
     assert not problems, "Translations that lost or added placeholders or markup:\n" + "\n".join(
         problems
     )
+
+
+def test_catalogue_passes_msgfmt_format_checks():
+    """GNU msgfmt's own check: a python-format translation must be a valid format string
+    ("100% kế hoạch" is not, and would raise where the string is formatted)."""
+    msgfmt = shutil.which("msgfmt")
+    assert msgfmt, "GNU gettext (msgfmt) is missing: `make install` installs it"
+    result = subprocess.run(
+        [msgfmt, "--check-format", "-o", "/dev/null", str(PO_PATH)], capture_output=True, text=True
+    )
+    assert result.returncode == 0, result.stderr
 
 
 def test_messages_other_tests_rely_on():

@@ -58,6 +58,7 @@ INSTALLED_APPS = [
     "dimis.directives",
     "dimis.meetings",
     "dimis.performance",
+    "dimis.reports",
     "dimis.ingest",
 ]
 
@@ -187,6 +188,9 @@ DIMIS_DHIS2_MAX_BYTES = int(os.environ.get("DIMIS_DHIS2_MAX_BYTES", 2 * 1024**3)
 DIMIS_INGEST_MAX_BYTES = int(os.environ.get("DIMIS_INGEST_MAX_BYTES", 20 * 1024 * 1024))
 # Reminders go to a task's lead unit this many days before its deadline (and once it is overdue).
 DIMIS_REMINDER_DAYS = int(os.environ.get("DIMIS_REMINDER_DAYS", 7))
+# Review reports print at most this many rows of a table (PDF, Word, the page); the XLSX annex
+# has every row. Keeps a whole sector's report a document people read, and quick to lay out.
+DIMIS_REPORT_PRINT_ROWS = int(os.environ.get("DIMIS_REPORT_PRINT_ROWS", 50))
 DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 

@@ -52,6 +52,7 @@ urlpatterns = [
     path("i18n/setlang/", login_not_required(set_language), name="set_language"),
     path("admin/", admin.site.urls),
     path("performance/", include("dimis.performance.urls")),
+    path("reports/", include("dimis.reports.urls")),
     path("api/", include((api_patterns, "api"))),
     *model_urlpatterns(),
 ]

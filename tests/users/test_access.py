@@ -29,6 +29,7 @@ from dimis.framework.models import ReferenceModel
 from dimis.framework.registry import registry
 from dimis.framework.testing import RegisteredModelTests, csv_rows, make_user
 from dimis.framework.views import ObjectDetailView, ObjectListView
+from dimis.meetings.models import Meeting
 from dimis.org.models import Appointment, OrgUnit, Person, Rank, RankRecord, UnitLink
 from dimis.users.models import Grant, User
 
@@ -611,6 +612,18 @@ def test_walk_every_url_as_a_viewer_of_one_small_unit(walk_world):
         check("/search/?" + urlencode({"q": probe}))
     for on in ("", "2000-01-01", "2010-06-01", "2100-01-01"):
         check(f"/org/tree/?on={on}")
+    # Review reports: of the viewer's own unit (the secret unit and records under it left out),
+    # and of units out of reach (refused on the form).
+    for unit in (world.other, world.mnd, hidden["outside the grants"][OrgUnit]):
+        for kind, period in (
+            ("six_month", "2024S1"),
+            ("annual", "2024"),
+            ("multi_year", "2021-2025"),
+        ):
+            query = urlencode({"unit": unit.pk, "period": period, "kind": kind, "language": "vi"})
+            response = check(f"/reports/review/?{query}")
+            assert response.status_code == (200 if unit == world.other else 400), (unit, kind)
+            check(f"/reports/review/?{query}&meeting={hidden['outside the grants'][Meeting].pk}")
 
     assert problems == [], "\n".join(problems)
     assert requested > 400

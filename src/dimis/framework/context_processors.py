@@ -7,6 +7,7 @@ SECTIONS = {
     "organisation": _("Organisation"),
     "directives": _("Documents and tasks"),
     "performance": _("Performance"),
+    "reports": _("Review reports"),
     "access": _("Access"),
 }
 
@@ -21,6 +22,7 @@ SECTION_PAGES = {
         (_("Approvals"), "performance-inbox"),
         (_("DHIS2 exchange"), "performance-dhis2"),
     ],
+    "reports": [(_("New review report"), "reports-review")],
 }
 
 

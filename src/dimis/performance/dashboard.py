@@ -44,6 +44,7 @@ TREND_LENGTH = {
 class TargetFigure:
     value: decimal.Decimal
     basis: str = ""  # empty when set for the period itself; else how it was derived
+    classification: int = 0  # the highest of the targets it was made from (reports mark it)
 
 
 @dataclass
@@ -211,10 +212,14 @@ def resolve_targets(user, indicators, unit_ids, period: Period) -> dict:
         indicator = by_id[key[0]]
         if key in exact:
             resolved[key] = TargetFigure(exact[key].value)
+            used = [exact[key]]
         elif key in inside:
             resolved[key] = _from_parts(indicator, inside[key])
+            used = inside[key]
         else:
             resolved[key] = _from_whole(indicator, around[key], period)
+            used = around[key]
+        resolved[key].classification = max(t.classification for t in used)
     return resolved
 
 
