@@ -1,16 +1,17 @@
 from django.contrib import messages
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.shortcuts import redirect
 from django.utils.dateparse import parse_date
+from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 
 from dimis.directives.models import Task
 from dimis.framework.access import can
-from dimis.framework.choices_for import owner_units
 from dimis.framework.views import ObjectDetailView
 from dimis.org.models import OrgUnit
 
+from .conclusions import add_conclusion, task_from_conclusion, with_tasks
 from .models import Attendance, Conclusion, MeetingReport
 
 
@@ -34,11 +35,11 @@ class MeetingDetailView(ObjectDetailView):
             .restrict(user)
             .filter(meeting=meeting)
             .select_related("presenter"),
-            conclusions=self._with_tasks(
+            conclusions=with_tasks(
                 Conclusion.objects.all().restrict(user).filter(meeting=meeting), tasks
             ),
             previous=previous,
-            previous_conclusions=self._with_tasks(
+            previous_conclusions=with_tasks(
                 Conclusion.objects.all().restrict(user).filter(meeting=previous), tasks
             )
             if previous
@@ -48,60 +49,44 @@ class MeetingDetailView(ObjectDetailView):
         )
         return ctx
 
-    @staticmethod
-    def _with_tasks(conclusions, tasks):
-        conclusions = list(conclusions)
-        by_conclusion: dict[int, list] = {}
-        for task in tasks.filter(conclusion__in=[c.pk for c in conclusions]):
-            by_conclusion.setdefault(task.conclusion_id, []).append(task)
-        return [(c, by_conclusion.get(c.pk, [])) for c in conclusions]
-
     def post(self, request, pk):
-        """Turn a conclusion into a task: one action from the meeting page."""
+        """Turn a conclusion into a task: one action, from the meeting page or the review
+        report's page. With `text` instead of `conclusion`, the conclusion is added first
+        (alone, when no lead unit or deadline is given)."""
         meeting = self.get_object(pk)
-        conclusion = (
-            Conclusion.objects.all()
-            .restrict(request.user)
-            .filter(meeting=meeting, pk=request.POST.get("conclusion") or 0)
-            .first()
-        )
-        issuer = owner_units(Task, request.user).filter(pk=meeting.host_unit_id).first()
+        user = request.user
         lead = (
             OrgUnit.objects.all()
-            .restrict(request.user)
+            .restrict(user)
             .filter(pk=request.POST.get("lead_unit") or 0)
             .first()
         )
         deadline = parse_date(request.POST.get("deadline", "") or "")
-        if conclusion is None or issuer is None:
-            raise PermissionDenied(_("You may not assign tasks for this meeting's host unit."))
-        problems = []
-        if lead is None:
-            problems.append(_("Choose the lead unit."))
-        if deadline is None:
-            problems.append(_("Give the deadline as YYYY-MM-DD."))
-        elif deadline < meeting.date:
-            problems.append(_("The deadline cannot be before the meeting."))
-        if problems:
-            for problem in problems:
-                messages.error(request, problem)
-            return redirect(meeting.get_absolute_url())
-        task = Task(
-            title=request.POST.get("title", "").strip() or conclusion.text[:500],
-            conclusion=conclusion,
-            owning_unit=issuer,
-            lead_unit=lead,
-            assigned_on=meeting.date,
-            deadline=deadline,
-            classification=conclusion.classification,
-        )
+        back = request.POST.get("next", "")
+        if not url_has_allowed_host_and_scheme(back, {request.get_host()}, request.is_secure()):
+            back = meeting.get_absolute_url()
         try:
-            task.full_clean()
+            with transaction.atomic():
+                if "text" in request.POST and not request.POST.get("conclusion"):
+                    conclusion = add_conclusion(user, meeting, request.POST["text"])
+                    if not request.POST.get("lead_unit") and not request.POST.get("deadline"):
+                        messages.success(
+                            request, _("Conclusion added: %(c)s") % {"c": conclusion.text}
+                        )
+                        return redirect(back)
+                else:
+                    conclusion = (
+                        Conclusion.objects.all()
+                        .restrict(user)
+                        .filter(meeting=meeting, pk=request.POST.get("conclusion") or 0)
+                        .first()
+                    )
+                task = task_from_conclusion(
+                    user, meeting, conclusion, lead, deadline, request.POST.get("title", "")
+                )
         except ValidationError as error:
             for message in error.messages:
                 messages.error(request, message)
-            return redirect(meeting.get_absolute_url())
-        with transaction.atomic():
-            task.save()
+            return redirect(back)
         messages.success(request, _("Task created: %(task)s") % {"task": task})
-        return redirect(meeting.get_absolute_url())
+        return redirect(back)
