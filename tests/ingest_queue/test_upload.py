@@ -142,6 +142,7 @@ BAD = [
         "not valid UTF-8",
     ),
     ("utf16.txt", utf16_without_bom(), "binary"),
+    ("gbk.txt", "国防工业总局年度总结会议".encode("gbk") * 40, "not a Windows code page"),
     ("scan.pdf", minimal_pdf(b"0 0 m 100 100 l S"), "holds no text"),
     ("broken.pdf", b"%PDF-1.4\n garbage", "not a readable PDF"),
     ("broken.docx", b"PK\x03\x04 not a zip", "not a valid .docx"),
@@ -194,6 +195,17 @@ def test_html_scripts_are_dropped_and_the_text_is_never_rendered_raw(sector):
     assert (
         "<script>alert(1)</script>" not in html and "&lt;script&gt;alert(1)&lt;/script&gt;" in html
     )
+
+
+def test_pasted_text_larger_than_a_form_allows_is_refused(sector, settings):
+    settings.DATA_UPLOAD_MAX_MEMORY_SIZE = 10_000
+    before = census()
+    response = client_for(sector.world.planner).post(
+        URL, {"unit": sector.gddi.pk, "classification": 0, "text": REPORT * 20}
+    )
+    assert response.status_code == 400
+    assert "too large for a form: upload it as a file" in response.content.decode()
+    assert census() == before
 
 
 def test_the_form_names_what_is_missing_or_not_allowed(sector):

@@ -264,3 +264,22 @@ def test_queue_pages_cost_the_same_queries_for_few_and_many_proposals(sector):
         client.get(list_url)
     assert Report.objects.count() == 22
     assert len(two) == len(more)
+
+
+def test_every_kind_of_proposal_has_its_page_and_correction_form_in_both_languages(sector):
+    from .test_accept import report_of
+
+    report = report_of(sector)
+    kinds = set(report.proposals.values_list("kind", flat=True))
+    assert kinds == set(ProposalKind.values)
+    for language, accept_label in (("en", "Accept"), ("vi", "Chấp nhận")):
+        client = client_for(sector.world.planner, language)
+        page = client.get(report.get_absolute_url()).content.decode()
+        assert accept_label in page
+        for proposal in report.proposals.all():
+            detail = client.get(proposal.get_absolute_url())
+            assert detail.status_code == 200 and "<mark>" in detail.content.decode()
+            form = client.get(urls(proposal)["correct"])  # the page, without htmx
+            html = form.content.decode()
+            assert form.status_code == 200 and 'name="version"' in html, proposal
+            assert f'action="{urls(proposal)["correct"]}"' in html

@@ -138,7 +138,7 @@ def proposals_of(user):
     return (
         Proposal.objects.all()
         .restrict(user)
-        .select_related("report", "meeting_proposal", "person_proposal", "unit_proposal")
+        .select_related("meeting_proposal", "person_proposal", "unit_proposal")
     )
 
 
@@ -181,7 +181,9 @@ class ReportDetailView(ObjectDetailView):
             return ctx
         user = self.request.user
         deciding = may_decide(user, report.owning_unit_id)
-        proposals = proposals_of(user).filter(report=report)
+        proposals = list(proposals_of(user).filter(report=report))
+        for proposal in proposals:
+            proposal.report = report  # one report: not joined into every row
         shown = cards(proposals, {report.pk: report.text}, user, {report.pk: deciding})
         groups = {kind: [] for kind in KIND_ORDER}
         for card in shown:
@@ -248,7 +250,7 @@ class ProposalActionView(View):
     action = "accept"
 
     def dispatch(self, request, pk):
-        self.proposal = proposals_of(request.user).filter(pk=pk).first()
+        self.proposal = proposals_of(request.user).select_related("report").filter(pk=pk).first()
         if self.proposal is None:
             raise Http404(_("No such record, or you may not see it."))
         self.htmx = bool(request.headers.get("HX-Request"))
@@ -306,14 +308,18 @@ class ProposalActionView(View):
 
     def done(self, message):
         if self.htmx:
-            self.proposal = proposals_of(self.request.user).get(pk=self.proposal.pk)
+            self.proposal = (
+                proposals_of(self.request.user).select_related("report").get(pk=self.proposal.pk)
+            )
             return self.show()
         messages.success(self.request, message)
         return redirect(self.proposal.report.get_absolute_url() + f"#proposal-{self.proposal.pk}")
 
     def stale(self, error):
         if self.htmx:
-            self.proposal = proposals_of(self.request.user).get(pk=self.proposal.pk)
+            self.proposal = (
+                proposals_of(self.request.user).select_related("report").get(pk=self.proposal.pk)
+            )
             return self.show(errors=error.messages)
         messages.error(self.request, " ".join(error.messages))
         return redirect(self.proposal.report.get_absolute_url())
