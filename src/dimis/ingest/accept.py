@@ -59,15 +59,6 @@ def _date(value, field: str, missing: str | None = None) -> datetime.date | None
         raise ValidationError({field: _("Give the date as YYYY-MM-DD.")}) from None
 
 
-def _as_field_errors(error: ValidationError, fields: dict[str, str]) -> ValidationError:
-    """A model's field errors under the proposal's field names (e.g. `issuer` stays `issuer`)."""
-    if not hasattr(error, "error_dict"):
-        return error
-    return ValidationError(
-        {fields.get(name, name): messages for name, messages in error.error_dict.items()}
-    )
-
-
 @dataclass
 class Decision:
     user: object

@@ -267,4 +267,7 @@ FORMS = {
 
 
 def correction_form(proposal, user, data=None, defaults=None) -> CorrectionForm:
-    return FORMS[proposal.kind](data, user=user, proposal=proposal, defaults=defaults)
+    # Several proposals' forms may be open on one page: their fields' ids differ.
+    return FORMS[proposal.kind](
+        data, user=user, proposal=proposal, defaults=defaults, auto_id=f"p{proposal.pk}_%s"
+    )

@@ -98,8 +98,11 @@ def guess_unit_kind(name: str) -> str:
 
 
 def review_period(text: str, kind: str) -> dict:
-    """The period a review covers when the text says it: '2016-2020 period', 'past ten years'."""
+    """The period a multi-year review covers when the text says it: '2016-2020 period', 'past ten
+    years'."""
     found: dict = {}
+    if kind != MeetingKind.MULTI_YEAR_REVIEW:
+        return found
     match = re.search(r"\b((?:19|20)\d\d)\s*[-–]\s*((?:19|20)\d\d)\b", text)
     if match and int(match.group(1)) < int(match.group(2)):
         first, last = int(match.group(1)), int(match.group(2))
@@ -107,9 +110,8 @@ def review_period(text: str, kind: str) -> dict:
             "period_start": datetime.date(first, 1, 1).isoformat(),
             "period_end": datetime.date(last, 12, 31).isoformat(),
         }
-        if kind == MeetingKind.MULTI_YEAR_REVIEW:
-            found["review_years"] = last - first + 1
-    if kind == MeetingKind.MULTI_YEAR_REVIEW and "review_years" not in found:
+        found["review_years"] = last - first + 1
+    if "review_years" not in found:
         words = "|".join(_NUMBER_WORDS)
         match = re.search(rf"\b(\d{{1,2}}|{words})[- ]years?\b", text, re.I)
         if match:
@@ -212,7 +214,7 @@ class ProposalBuilder:
             return None
         if key in self.orgs:
             return self.orgs[key]
-        starts = [k for k in self.orgs if key.startswith(k + " ") or key.startswith(k)]
+        starts = [k for k in self.orgs if key.startswith(k + " ")]
         if starts:
             return self.orgs[max(starts, key=len)]
         unit = self.matcher.unit(phrase)

@@ -260,6 +260,13 @@ class ProposalActionView(View):
         if self.action != "correct":
             return HttpResponseNotAllowed(["POST"])
         self.check()
+        if not self.proposal.is_pending:
+            return self.show(
+                errors=[
+                    _("This proposal was decided already (%(status)s).")
+                    % {"status": self.proposal.get_status_display()}
+                ]
+            )
         return self.show(form=self.form())
 
     def check(self):
