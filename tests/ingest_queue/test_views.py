@@ -78,6 +78,9 @@ def test_the_report_page_highlights_each_source_sentence_and_never_renders_the_t
 ):
     html = client_for(sector.world.planner).get(report.get_absolute_url()).content.decode()
     assert "<script>alert" not in html
+    # The proposed values beside each proposal: who asked whom, the meeting's title.
+    assert "Asked by</dt><dd class=\"col-sm-9 mb-0\">Pham Hoai Nam" in html
+    assert "Annual review" in html
     assert "&lt;script&gt;alert(&#x27;x&#x27;)&lt;/script&gt;" in html
     assert "<b>plans</b>" not in html and "&lt;b&gt;plans&lt;/b&gt;" in html
     assert (
@@ -216,7 +219,6 @@ def test_a_viewer_of_the_unit_sees_the_queue_but_decides_nothing(sector, report)
 def test_matches_the_user_may_not_see_are_shown_as_restricted(sector, report):
     """A proposal matched (for a wider user) to a record the reader may not see hides it."""
     hidden = Proposal.objects.filter(report=report, kind=ProposalKind.ORGANISATION).get()
-    hidden.matched_type_id = hidden.matched_type_id
     viewer = make_user("gddi-viewer2", Classification.SECRET, [(Role.VIEWER, sector.gddi)])
     # A body only the ministry's users see.
     from django.contrib.contenttypes.models import ContentType

@@ -8,6 +8,8 @@ Rows are reached only through `restrict()`: a report or proposal outside the use
 
 from __future__ import annotations
 
+import contextlib
+import datetime
 from collections import defaultdict
 from dataclasses import dataclass
 
@@ -19,21 +21,25 @@ from django.db.models import Count, OuterRef, Subquery
 from django.db.models.functions import Coalesce
 from django.http import Http404, HttpResponseNotAllowed
 from django.shortcuts import redirect, render
+from django.utils.formats import date_format
 from django.utils.html import escape
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django.views import View
 
+from dimis.directives.models import DocumentKind
 from dimis.framework.choices_for import visible
 from dimis.framework.models import ConcurrentEditError
 from dimis.framework.registry import registry
 from dimis.framework.views import ObjectDetailView, ObjectListView
+from dimis.meetings.models import MeetingKind
+from dimis.org.models import Rank, UnitKind
 
 from . import accept as decisions
 from .access import may_decide, planner_units
 from .errors import IngestError
-from .forms import UploadForm, correction_form
+from .forms import FORMS, UploadForm, correction_form
 from .models import KIND_ORDER, Proposal, ProposalKind, ProposalStatus, Report
 from .proposals import ingest_source
 from .sources import read_bytes, read_text
@@ -73,6 +79,7 @@ class Card:
     badge: str
     may_decide: bool
     decider: object | None = None  # who decided, if the user may see that user
+    values: list | None = None  # the proposed values worth seeing before deciding: (label, text)
     form: object | None = None
     errors: list | None = None
 
@@ -95,8 +102,51 @@ def _records(pairs, user) -> dict:
     return found
 
 
+# The proposed values a card shows, by kind (the correction form shows them all).
+SHOWN_VALUES = {
+    ProposalKind.MEETING: ["kind", "title", "date", "period_start", "period_end"],
+    ProposalKind.PERSON: ["full_name"],
+    ProposalKind.RANK_CHANGE: ["rank", "since"],
+    ProposalKind.APPOINTMENT: ["position", "valid_from"],
+    ProposalKind.ATTENDEE: ["rank", "position", "role"],
+    ProposalKind.ORGANISATION: ["code", "kind"],
+    ProposalKind.DOCUMENT: ["number", "kind"],
+    ProposalKind.DIRECTIVE: ["asker", "addressee", "text", "deadline"],
+}
+CHOICES = {
+    ProposalKind.MEETING: dict(MeetingKind.choices),
+    ProposalKind.ORGANISATION: dict(UnitKind.choices),
+    ProposalKind.DOCUMENT: dict(DocumentKind.choices),
+}
+
+
+def _values(proposal: Proposal, ranks: dict) -> list[tuple[str, str]]:
+    fields = FORMS[proposal.kind].base_fields
+    labels = {"asker": _("Asked by"), "addressee": _("Asked of")}
+    shown = []
+    for name in SHOWN_VALUES[proposal.kind]:
+        value = proposal.payload.get(name)
+        if value in (None, ""):
+            continue
+        if name == "rank":
+            value = ranks.get(value, value)
+        elif name == "kind":
+            value = CHOICES[proposal.kind].get(value, value)
+        elif name in ("date", "since", "valid_from", "deadline", "period_start", "period_end"):
+            with contextlib.suppress(TypeError, ValueError):
+                value = date_format(datetime.date.fromisoformat(value), "SHORT_DATE_FORMAT")
+        label = labels.get(name) or (fields[name].label if name in fields else name)
+        shown.append((label, str(value)))
+    if proposal.kind == ProposalKind.PERSON and (proposal.payload.get("candidates") or 0) > 1:
+        shown.append((_("Note"), _("Several people have this name: choose one in the correction.")))
+    return shown
+
+
 def cards(proposals, report_texts: dict, user, deciding: dict) -> list[Card]:
     proposals = list(proposals)
+    ranks = {}
+    if any(p.kind in (ProposalKind.RANK_CHANGE, ProposalKind.ATTENDEE) for p in proposals):
+        ranks = {r.code: str(r) for r in Rank.objects.all().restrict(user)}
     records = _records(
         [(p.matched_type_id, p.matched_id) for p in proposals]
         + [(p.record_type_id, p.record_id) for p in proposals],
@@ -129,6 +179,7 @@ def cards(proposals, report_texts: dict, user, deciding: dict) -> list[Card]:
                 badge=STATUS_BADGES[p.status],
                 may_decide=p.is_pending and deciding.get(p.report_id, False),
                 decider=seen_users.get(p.decided_by_id),
+                values=_values(p, ranks),
             )
         )
     return out
