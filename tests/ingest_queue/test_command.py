@@ -4,6 +4,7 @@ import io
 
 import pytest
 from django.core.management import CommandError, call_command
+from django.utils.translation import override
 
 from dimis.ingest.models import ProposalStatus, Report
 
@@ -14,7 +15,8 @@ pytestmark = pytest.mark.django_db
 
 def run(*args):
     out, err = io.StringIO(), io.StringIO()
-    call_command("ingest_queue", *args, stdout=out, stderr=err)
+    with override("en"):
+        call_command("ingest_queue", *args, stdout=out, stderr=err)
     return out.getvalue(), err.getvalue()
 
 

@@ -429,7 +429,7 @@ HANDLERS = {
 def _locked(user, proposal: Proposal, version: int | None) -> Proposal:
     """The proposal, locked for this decision: still pending, and the user may decide on it."""
     locked = (
-        Proposal.objects.select_for_update()
+        Proposal.objects.select_for_update(of=("self",))
         .select_related("report", "meeting_proposal", "person_proposal", "unit_proposal")
         .get(pk=proposal.pk)
     )
