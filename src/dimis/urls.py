@@ -39,6 +39,7 @@ urlpatterns = [
     path("org/tree/", org_views.unit_tree, name="org-tree"),
     path("directives/scorecard/", directive_views.scorecard_view, name="scorecard"),
     path("directives/reminders/", directive_views.reminders_view, name="reminders"),
+    path("ingest/", include("dimis.ingest.urls")),
     path("accounts/login/", login_not_required(auth_views.LoginView.as_view()), name="login"),
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("accounts/password/", auth_views.PasswordChangeView.as_view(), name="password_change"),

@@ -78,6 +78,8 @@ class ObjectView(View):
 
 class ObjectListView(ObjectView):
     template_name = "framework/object_list.html"
+    # The table alone: included by the page, and the answer to an htmx request.
+    table_template = "framework/_object_table.html"
 
     def columns(self, request) -> list[str]:
         available = self.available_columns()
@@ -141,12 +143,9 @@ class ObjectListView(ObjectView):
             per_page=per_page,
             page_sizes=PAGE_SIZES,
             query=query.urlencode(),
+            table_template=self.table_template,
         )
-        template = (
-            "framework/_object_table.html"
-            if request.headers.get("HX-Request")
-            else self.template_name
-        )
+        template = self.table_template if request.headers.get("HX-Request") else self.template_name
         return render(request, template, ctx)
 
     def export_rows(self, qs, columns, chunk: int = 2000):
