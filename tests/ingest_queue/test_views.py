@@ -79,7 +79,7 @@ def test_the_report_page_highlights_each_source_sentence_and_never_renders_the_t
     html = client_for(sector.world.planner).get(report.get_absolute_url()).content.decode()
     assert "<script>alert" not in html
     # The proposed values beside each proposal: who asked whom, the meeting's title.
-    assert "Asked by</dt><dd class=\"col-sm-9 mb-0\">Pham Hoai Nam" in html
+    assert 'Asked by</dt><dd class="col-sm-9 mb-0">Pham Hoai Nam' in html
     assert "Annual review" in html
     assert "&lt;script&gt;alert(&#x27;x&#x27;)&lt;/script&gt;" in html
     assert "<b>plans</b>" not in html and "&lt;b&gt;plans&lt;/b&gt;" in html
