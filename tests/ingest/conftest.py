@@ -4,7 +4,8 @@ import pytest
 from django.conf import settings
 
 FIXTURES = Path(__file__).parent / "fixtures"
-SHARED = Path(settings.PROJECT_DIR).parent / "shared"
+# The published seeds, their gold and the scorer, as the repository keeps them (data/).
+SHARED = Path(settings.PROJECT_DIR) / "data"
 SEEDS = SHARED / "seeds"
 GOLD = SHARED / "extraction" / "gold"
 SCORER = SHARED / "extraction" / "score.py"
@@ -12,9 +13,8 @@ SCORER = SHARED / "extraction" / "score.py"
 
 @pytest.fixture
 def shared_seeds():
-    """The published seed reports and their gold, in ../shared beside the repository."""
-    if not (SEEDS.is_dir() and GOLD.is_dir() and SCORER.is_file()):
-        pytest.skip(f"{SHARED} (seeds, gold and score.py) is not beside the repository")
+    """The published seed reports, their gold and the scorer (data/ in the repository)."""
+    assert SEEDS.is_dir() and GOLD.is_dir() and SCORER.is_file(), f"{SHARED} is incomplete"
     return SEEDS, GOLD, SCORER
 
 

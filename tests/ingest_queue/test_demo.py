@@ -29,7 +29,7 @@ def linked(record, report) -> bool:
 
 
 def test_the_demo_meetings_are_what_ingesting_the_seeds_produces():
-    assert len(seed_files()) == 3, "the seed reports (../shared/seeds) are missing"
+    assert len(seed_files()) == 3, "the seed reports (data/seeds) are missing"
     call_command("demo")
     reports = list(Report.objects.filter(owning_unit__code="TCCNQP").select_related("meeting"))
     assert len(reports) == 3 and Meeting.objects.count() == 3

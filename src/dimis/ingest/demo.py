@@ -1,5 +1,5 @@
 """The demo's three review meetings, built the way a planner builds them: by ingesting the seed
-reports (`../shared/seeds/`, or the folder named by DIMIS_SEEDS_DIR) for the General Department
+reports (`data/seeds/`, a copy of `../shared/seeds/`, or the folder named by DIMIS_SEEDS_DIR) for the General Department
 of Defense Industry and deciding on the proposals.
 
 The reports do not state their dates: the planner corrects each meeting's proposal with its
@@ -149,9 +149,8 @@ PLANS = {
 
 def seeds_dir() -> Path:
     configured = os.environ.get("DIMIS_SEEDS_DIR")
-    return (
-        Path(configured) if configured else Path(settings.PROJECT_DIR).parent / "shared" / "seeds"
-    )
+    # The repository keeps the published seeds (data/seeds/), so a fresh clone has its demo.
+    return Path(configured) if configured else Path(settings.PROJECT_DIR) / "data" / "seeds"
 
 
 def seed_files() -> list[tuple[str, Path]]:

@@ -31,8 +31,8 @@ def prediction_name(path: Path) -> str:
 
 
 def find_scorer(gold_dir: Path, given: str | None = None) -> Path:
-    """The scorer: --scorer, else $DIMIS_SCORER, else score.py beside the gold folder, else
-    shared/extraction/score.py beside the project."""
+    """The scorer: --scorer, else $DIMIS_SCORER, else score.py beside the gold folder, else the
+    copy of shared/extraction/score.py the repository keeps in data/extraction/."""
     from django.conf import settings
 
     if given:
@@ -41,7 +41,7 @@ def find_scorer(gold_dir: Path, given: str | None = None) -> Path:
         candidates = [
             os.environ.get("DIMIS_SCORER"),
             str(Path(gold_dir).resolve().parent / SCORER_NAME),
-            str(Path(settings.PROJECT_DIR).parent / "shared" / "extraction" / SCORER_NAME),
+            str(Path(settings.PROJECT_DIR) / "data" / "extraction" / SCORER_NAME),
         ]
     for candidate in candidates:
         if candidate and Path(candidate).is_file():
