@@ -1,11 +1,11 @@
 """Reading reports: encodings, formats and the bad input that is refused with a clear error."""
 
-import io
 import unicodedata
 
 import docx
 import pytest
 
+from dimis.framework.testing import minimal_pdf
 from dimis.ingest import sources
 from dimis.ingest.errors import (
     BinaryInput,
@@ -165,32 +165,6 @@ def test_broken_docx_is_refused(tmp_path):
     path.write_bytes(b"PK\x03\x04 not really a zip")
     with pytest.raises(IngestError, match="not a valid .docx"):
         sources.read_file(path)
-
-
-def minimal_pdf(content: bytes) -> bytes:
-    """A one-page PDF written by hand; `content` is the page's content stream."""
-    objects = [
-        b"<< /Type /Catalog /Pages 2 0 R >>",
-        b"<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
-        b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 612 792] /Contents 4 0 R "
-        b"/Resources << /Font << /F1 5 0 R >> >> >>",
-        b"<< /Length %d >>\nstream\n" % len(content) + content + b"\nendstream",
-        b"<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica >>",
-    ]
-    out = io.BytesIO()
-    out.write(b"%PDF-1.4\n")
-    offsets = []
-    for number, body in enumerate(objects, 1):
-        offsets.append(out.tell())
-        out.write(b"%d 0 obj\n" % number + body + b"\nendobj\n")
-    xref = out.tell()
-    out.write(b"xref\n0 %d\n0000000000 65535 f \n" % (len(objects) + 1))
-    for offset in offsets:
-        out.write(b"%010d 00000 n \n" % offset)
-    out.write(
-        b"trailer\n<< /Size %d /Root 1 0 R >>\nstartxref\n%d\n%%%%EOF\n" % (len(objects) + 1, xref)
-    )
-    return out.getvalue()
 
 
 def test_pdf_text_is_read(tmp_path):

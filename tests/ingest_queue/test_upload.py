@@ -10,7 +10,7 @@ from django.urls import reverse
 
 from dimis.core.models import ChangeRecord
 from dimis.framework.choices import Classification, Role
-from dimis.framework.testing import make_user
+from dimis.framework.testing import make_user, minimal_pdf
 from dimis.ingest.models import Proposal, ProposalKind, Report, SourceLink
 
 from .conftest import REPORT
@@ -32,32 +32,6 @@ def census():
         SourceLink.objects.count(),
         ChangeRecord.objects.count(),
     )
-
-
-def minimal_pdf(content: bytes) -> bytes:
-    """A one-page PDF with `content` as its page's content stream."""
-    objects = [
-        b"<< /Type /Catalog /Pages 2 0 R >>",
-        b"<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
-        b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 612 792] /Contents 4 0 R "
-        b"/Resources << /Font << /F1 5 0 R >> >> >>",
-        b"<< /Length %d >>\nstream\n" % len(content) + content + b"\nendstream",
-        b"<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica >>",
-    ]
-    out = io.BytesIO()
-    out.write(b"%PDF-1.4\n")
-    offsets = []
-    for number, body in enumerate(objects, 1):
-        offsets.append(out.tell())
-        out.write(b"%d 0 obj\n" % number + body + b"\nendobj\n")
-    xref = out.tell()
-    out.write(b"xref\n0 %d\n0000000000 65535 f \n" % (len(objects) + 1))
-    for offset in offsets:
-        out.write(b"%010d 00000 n \n" % offset)
-    out.write(
-        b"trailer\n<< /Size %d /Root 1 0 R >>\nstartxref\n%d\n%%%%EOF\n" % (len(objects) + 1, xref)
-    )
-    return out.getvalue()
 
 
 def docx_bytes(paragraphs) -> bytes:
