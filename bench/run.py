@@ -91,12 +91,12 @@ def time_rollups(runs, warmups):
 
 def explain_rollup(db):
     """The plan of the whole-sector roll-up for one year, saved beside the results."""
-    from django.db import connection
+    from django.db import connection, transaction
     from django.test.utils import CaptureQueriesContext
 
     from dimis.org.models import OrgUnit
     from dimis.performance.models import Period
-    from dimis.performance.rollup import rollup
+    from dimis.performance.rollup import rollup, tune_for_rollup
     from dimis.users.models import User
 
     viewer = User.objects.get(username=common.VIEWER)
@@ -105,7 +105,8 @@ def explain_rollup(db):
         rollup(viewer, root, Period.objects.get(code=EXPORT_PERIOD))
     query = max(captured.captured_queries, key=lambda q: float(q["time"]))["sql"]
     explain = "EXPLAIN (ANALYZE, BUFFERS)" if db == "postgres" else "EXPLAIN QUERY PLAN"
-    with connection.cursor() as cursor:
+    with transaction.atomic(), connection.cursor() as cursor:
+        tune_for_rollup(cursor)  # the plan under the settings the query runs with
         cursor.execute(f"{explain} {query}")
         plan = "\n".join(" | ".join(str(c) for c in row) for row in cursor.fetchall())
     path = common.BENCH_DIR / f"explain-rollup-{db}.txt"
