@@ -95,6 +95,15 @@ def _latest(grouped: str, source: str, value: str) -> str:
     )
 
 
+def _latest_in_group(start: str, value: str) -> str:
+    """PostgreSQL: the `value` of the group's row with the latest `start`, as an aggregate
+    (the maximum of [day number, value] pairs), instead of joining the group back to its rows."""
+    return (
+        f"(MAX(CASE WHEN {start} IS NOT NULL AND {value} IS NOT NULL "
+        f"THEN ARRAY[{start} - DATE '1900-01-01', {value}] END))[2]"
+    )
+
+
 def _build_deltas(cursor, diff_table: str, written: list[int]) -> list[int]:
     """The table DELTA: per roll-up row touched, the change of sum and count and the newest
     kept value. Returns the periods of those rows."""
@@ -112,21 +121,32 @@ def _build_deltas(cursor, diff_table: str, written: list[int]) -> list[int]:
         "SUM(COALESCE(d.new_value, 0) - COALESCE(d.old_value, 0)) AS total, "
         "SUM(CASE WHEN d.is_new = 1 THEN 1 WHEN d.new_value IS NULL THEN -1 ELSE 0 END) "
         "AS value_count, MAX(CASE WHEN d.new_value IS NOT NULL THEN d.period_start END) "
-        f"AS last_start FROM {diff_table} d JOIN {STAGE}_parent m ON m.period_id = d.period_id "
+        "AS last_start{latest} "
+        f"FROM {diff_table} d JOIN {STAGE}_parent m ON m.period_id = d.period_id "
         "GROUP BY d.indicator_id, d.unit_id, m.parent_id, m.emit"
     )
-    cursor.execute(f"CREATE TEMPORARY TABLE {STAGE} AS {_latest(first, diff_table, 'new_value')}")
+    if postgres:
+        first = first.format(
+            latest=f", {_latest_in_group('d.period_start', 'd.new_value')} AS last_value"
+        )
+    else:
+        first = _latest(first.format(latest=""), diff_table, "new_value")
+    cursor.execute(f"CREATE TEMPORARY TABLE {STAGE} AS {first}")
     if postgres:
         cursor.execute(f"ANALYZE {STAGE}")
     second = (
         "SELECT s.indicator_id, s.unit_id, n.ancestor_id AS period_id, SUM(s.total) AS total, "
-        "SUM(s.value_count) AS value_count, MAX(s.last_start) AS last_start "
+        "SUM(s.value_count) AS value_count, MAX(s.last_start) AS last_start{latest} "
         f"FROM {STAGE} s JOIN performance_periodnesting n ON n.period_id = s.period_id "
         "GROUP BY s.indicator_id, s.unit_id, n.ancestor_id"
     )
+    if postgres:
+        second = second.format(latest=f", {_latest_in_group('s.last_start', 's.last_value')}")
+    else:
+        second = _latest(second.format(latest=""), STAGE, "last_value")
     cursor.execute(
         f"CREATE TEMPORARY TABLE {DELTA} AS SELECT {COLUMNS} FROM {STAGE} WHERE emit = 1 "
-        f"UNION ALL {_latest(second, STAGE, 'last_value')}"
+        f"UNION ALL {second}"
     )
     if postgres:
         cursor.execute(f"ANALYZE {DELTA}")
