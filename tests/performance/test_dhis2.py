@@ -340,6 +340,35 @@ def test_a_bad_csv_row_is_named_by_its_line_in_the_file(world, rev):
     assert not Value.objects.exists()
 
 
+def test_rows_after_the_first_are_checked_alike(world, rev):
+    # The codes are resolved on the first row; later rows take a shorter path, with the same
+    # checks of the number and the comment.
+    data = csv_file(
+        ("REV", "202301", "F1", "1"),
+        ("REV", "202302", "F1", "NaN"),
+        ("REV", "202303", "F1", "1e30"),
+        ("REV", "202304", "F1", "4", "x" * 501),
+        ("REV", "202305", "F1", " 1 234 "),
+        ("REV", "202306", "F1", "   "),
+        ("REV", "202307", "F1", "7.123456"),
+    )
+    with pytest.raises(ValuesRejected) as caught:
+        load(world.admin, data, "csv")
+    assert [(e.line, e.field) for e in caught.value.errors] == [
+        (3, "value"),
+        (4, "value"),
+        (5, "comment"),
+    ]
+    rows = data.split(b"\n")
+    good = b"\n".join(rows[:2] + rows[5:])
+    result = load(world.admin, good, "csv", dry_run=True)
+    assert [(c.period, c.new) for c in result.changes] == [
+        ("202301", 1),
+        ("202305", 1234),  # spaces in a number are dropped, as from a spreadsheet
+        ("202307", decimal.Decimal("7.1235")),  # four decimals kept, half to even
+    ]  # an empty value on a new figure changes nothing
+
+
 @pytest.mark.parametrize(
     "data, fmt, line, words",
     [

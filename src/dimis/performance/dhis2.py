@@ -21,6 +21,7 @@ import csv
 import decimal
 import io
 import json
+import operator
 import re
 from collections.abc import Iterable, Iterator
 
@@ -93,6 +94,7 @@ EXPORT_FIELDS = (
 )
 
 _WHITE_SPACE = re.compile(r"[ \t\n\r]*")
+_COMMA = re.compile(r"[ \t\n\r]*,")
 
 
 def max_bytes() -> int:
@@ -317,11 +319,26 @@ def _json_data_values(text: _JsonText) -> Iterator[tuple[int, object, dict]]:
             if text.peek() == "]":
                 text.pos += 1
             else:
+                decode = decoder.raw_decode
                 while True:
-                    item = text.value(decoder)
+                    # The usual case first: an object whole inside the window, then a comma.
+                    source, end = text.text, 0
+                    start = _WHITE_SPACE.match(source, text.pos).end()
+                    if start < len(source) and source[start] == "{":
+                        try:
+                            item, end = decode(source, start)
+                        except json.JSONDecodeError:
+                            end = 0  # cut by the window's end, or broken: the general way
+                    if end:
+                        text.pos = end
+                    else:
+                        item = text.value(decoder)
                     position += 1
                     yield position, item, defaults
-                    if text.expect(",]") == "]":
+                    comma = _COMMA.match(text.text, text.pos)
+                    if comma:
+                        text.pos = comma.end()
+                    elif text.expect(",]") == "]":
                         break
         else:
             member = text.value(decoder)
@@ -380,16 +397,16 @@ def _csv_data_values(raw: _MeteredStream, chunk_size: int) -> Iterator[tuple[int
                 line,
             )
         pairs = list(columns.items())
+        keys = tuple(columns)
+        cells = operator.itemgetter(*columns.values())  # at least the required three
         width = max(columns.values()) + 1
-        while True:
-            line = reader.line_num + 1
-            row = next(reader, None)
-            if row is None:
-                return
-            if not "".join(row).strip():
+        end = reader.line_num
+        for row in reader:
+            line, end = end + 1, reader.line_num  # a quoted cell may span lines
+            if (not row or not row[0] or row[0].isspace()) and not "".join(row).strip():
                 continue
             if len(row) >= width:
-                yield line, {name: row[i] for name, i in pairs}, names
+                yield line, dict(zip(keys, cells(row), strict=True)), names
             else:
                 yield line, {name: row[i] if i < len(row) else "" for name, i in pairs}, names
     except UnicodeDecodeError as error:
@@ -410,21 +427,13 @@ DEFAULT_COMBOS = frozenset({None, "", DEFAULT_COMBO_UID, "default"})
 
 
 def _is_default_combo(combo) -> bool:
-    if isinstance(combo, str | None) and combo in DEFAULT_COMBOS:
-        return True  # the usual case, without normalising
     text = "" if combo is None else str(combo).strip()
     return text in ("", DEFAULT_COMBO_UID) or text.lower() == "default"
 
 
-def _stage(writer, resolver, line, item, defaults, names=None):
-    """One DHIS2 data value into the writer (or a row error)."""
-    if not isinstance(item, dict):
-        writer.error(line, _("data value"), _("A data value must be a JSON object."))
-        return
-    for key in COMBO_KEYS:
-        combo = item.get(key)
-        if key == "attributeOptionCombo" and combo in (None, ""):
-            combo = defaults.get(key)
+def _combos_checked(writer, line, combos, names) -> bool:
+    """Whether both combinations are DHIS2's default; if not, a row error naming the column."""
+    for key, combo in zip(COMBO_KEYS, combos, strict=True):
         if not _is_default_combo(combo):
             writer.error(
                 line,
@@ -435,21 +444,38 @@ def _stage(writer, resolver, line, item, defaults, names=None):
                 )
                 % {"uid": DEFAULT_COMBO_UID, "combo": combo},
             )
-            return
-    value = item.get("value")
-    deleted = item.get("deleted")
+            return False
+    return True
+
+
+def _stage(writer, resolver, line, item, defaults, names=None):
+    """One DHIS2 data value into the writer (or a row error)."""
+    if not isinstance(item, dict):
+        writer.error(line, _("data value"), _("A data value must be a JSON object."))
+        return
+    get = item.get
+    combo, attribute = get("categoryOptionCombo"), get("attributeOptionCombo")
+    if attribute is None or attribute == "":
+        attribute = defaults.get("attributeOptionCombo")
+    usual = (combo is None or (combo.__class__ is str and combo in DEFAULT_COMBOS)) and (
+        attribute is None or (attribute.__class__ is str and attribute in DEFAULT_COMBOS)
+    )  # the usual case first, without normalising
+    if not usual and not _combos_checked(writer, line, (combo, attribute), names):
+        return
+    value = get("value")
+    deleted = get("deleted")
     if deleted and str(deleted).strip().lower() == "true":
         value = None
-    comment = item.get("comment")
+    comment = get("comment")
     values.stage_row(
         writer,
         resolver,
         line,
-        item.get("dataElement"),
-        item.get("orgUnit") or defaults.get("orgUnit"),
-        item.get("period") or defaults.get("period"),
+        get("dataElement"),
+        get("orgUnit") or defaults.get("orgUnit"),
+        get("period") or defaults.get("period"),
         value,
-        "" if comment is None else str(comment),
+        "" if comment is None else comment if comment.__class__ is str else str(comment),
     )
 
 

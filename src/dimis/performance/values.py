@@ -106,9 +106,9 @@ class Resolver:
         self.indicators = {i.code.upper(): i for i in indicators}
         self.uids = {i.uid: i for i in indicators if i.uid}
         self.preloaded = preload_units
-        self._seen_indicators: dict = {}
-        self._seen_units: dict = {}
-        self._seen_periods: dict = {}
+        self.seen_indicators: dict = {}
+        self.seen_units: dict = {}
+        self.seen_periods: dict = {}
         self.units: dict[str, int | None] = {}
         if preload_units:
             self.units = {
@@ -129,11 +129,11 @@ class Resolver:
     def indicator(self, code) -> Indicator:
         if not isinstance(code, str):  # a JSON list or object is not a code (nor hashable)
             return self._indicator(code)
-        found = self._seen_indicators.get(code)
+        found = self.seen_indicators.get(code)
         if found is not None:
             return found
         found = self._indicator(code)
-        self._seen_indicators[code] = found
+        self.seen_indicators[code] = found
         return found
 
     def _indicator(self, code) -> Indicator:
@@ -147,9 +147,9 @@ class Resolver:
     def unit(self, code) -> int:
         if not isinstance(code, str):
             return self._unit(code)
-        found = self._seen_units.get(code)
+        found = self.seen_units.get(code)
         if found is None:
-            found = self._seen_units[code] = self._unit(code)
+            found = self.seen_units[code] = self._unit(code)
         return found
 
     def _unit(self, code) -> int:
@@ -168,9 +168,9 @@ class Resolver:
         if not isinstance(code, str):
             return self._period(code, indicator)
         seen = (code, indicator.period_type)
-        found = self._seen_periods.get(seen)
+        found = self.seen_periods.get(seen)
         if found is None:
-            found = self._seen_periods[seen] = self._period(code, indicator)
+            found = self.seen_periods[seen] = self._period(code, indicator)
         return found
 
     def _period(self, code, indicator: Indicator) -> Period:
@@ -486,6 +486,28 @@ def write_values(
 
 def stage_row(writer, resolver, line, indicator_code, unit_code, period_code, value, comment=""):
     """Resolve and check one incoming row; stage it or record why not."""
+    # The usual row first, as a large import has it a million times: codes resolved before,
+    # a plain number, a short comment. Anything else takes the checks below.
+    try:
+        indicator = resolver.seen_indicators[indicator_code]
+        unit_id = resolver.seen_units[unit_code]
+        period = resolver.seen_periods[(period_code, indicator.period_type)]
+        number = decimal.Decimal(value) if value.__class__ is str else None
+    except (KeyError, TypeError, decimal.InvalidOperation):
+        number = None
+    if (
+        number is not None
+        and number.is_finite()
+        and number.adjusted() < MAX_DIGITS_BEFORE_POINT
+        and (not comment or len(comment) <= 500)
+    ):
+        number = number.quantize(QUANTUM, rounding=decimal.ROUND_HALF_EVEN)
+        writer.add(line, indicator.id, unit_id, period.id, number, comment or "")
+        return
+    _stage_checked(writer, resolver, line, indicator_code, unit_code, period_code, value, comment)
+
+
+def _stage_checked(writer, resolver, line, indicator_code, unit_code, period_code, value, comment):
     try:
         indicator = resolver.indicator(indicator_code)
     except ValueError as error:
