@@ -14,6 +14,7 @@ import datetime
 import decimal
 from dataclasses import dataclass, field
 
+import psycopg
 from django.db import connection, transaction
 from django.utils import timezone
 
@@ -368,17 +369,16 @@ def rollup(user, root, period: Period, indicators=None, by_unit: bool = True) ->
     return _combine(by_id, rows, by_unit)
 
 
-def _fold(acc, total, count, as_of, last_start):
-    """Add one row to an accumulator; `last_start` is given for a unit LAST row."""
+def _fold(acc, total, count, as_of, latest=None):
+    """Add a row (or another accumulator) to an accumulator [sum, count, latest, as_of];
+    `latest` is a (last_start, as_of, value) candidate for unit LAST."""
     if total is not None:
         acc[0] += total
         acc[1] += count
     if as_of is not None and (acc[3] is None or as_of > acc[3]):
         acc[3] = as_of
-    if last_start is not None and total is not None:
-        candidate = (last_start, as_of, total)
-        if acc[2] is None or candidate[:2] > acc[2][:2]:
-            acc[2] = candidate
+    if latest is not None and (acc[2] is None or latest[:2] > acc[2][:2]):
+        acc[2] = latest
 
 
 def tune_for_rollup(cursor):
@@ -392,8 +392,6 @@ def tune_for_rollup(cursor):
     # Django reads timestamptz with a Python loader (to set its own tzinfo), ~5 µs a value,
     # half of the call for the thousands of per-unit rows of a large sector. psycopg's own
     # loader gives the same instants in the session's zone (Django's connection sets UTC).
-    import psycopg
-
     oid = psycopg.adapters.types["timestamptz"].oid
     loader = psycopg.adapters.get_loader(oid, psycopg.pq.Format.TEXT)
     cursor.cursor.adapters.register_loader(oid, loader)
@@ -413,19 +411,14 @@ def _combine(by_id, rows, by_unit):
         acc = parts.get((indicator_id, top))
         if acc is None:
             acc = parts[(indicator_id, top)] = [Decimal(0), 0, None, None]
-        last = (_date(last_start) or datetime.date.min) if unit is not None else None
-        _fold(acc, total, count, as_of, last)
+        latest = None
+        if unit is not None and total is not None:
+            latest = (_date(last_start) or datetime.date.min, as_of, total)
+        _fold(acc, total, count, as_of, latest)
     if by_unit:
-        for (indicator_id, top), acc in list(parts.items()):
-            whole = parts.get((indicator_id, None))
-            if whole is None:
-                whole = parts[(indicator_id, None)] = [Decimal(0), 0, None, None]
-            if top is not None:
-                whole[0] += acc[0]
-                whole[1] += acc[1]
-                whole[3] = max(filter(None, (whole[3], acc[3])), default=None)
-                if acc[2] is not None and (whole[2] is None or acc[2][:2] > whole[2][:2]):
-                    whole[2] = acc[2]
+        for (indicator_id, _top), acc in list(parts.items()):
+            whole = parts.setdefault((indicator_id, None), [Decimal(0), 0, None, None])
+            _fold(whole, acc[0], acc[1], acc[3], acc[2])
     result = {}
     for indicator_id, indicator in by_id.items():
         result[indicator_id] = IndicatorRollup(indicator, Figure())
