@@ -10,6 +10,7 @@ from dimis.framework.choices import Role
 from dimis.framework.testing import make_user
 from dimis.performance import workflow
 from dimis.performance.models import Value, ValueAudit, ValueBatch, ValueRollup
+from dimis.performance.rollup import rollup_discrepancies
 from dimis.performance.values import ValuesRejected, parse_number
 
 from .helpers import indicator, period, put
@@ -160,3 +161,12 @@ def test_a_large_write_takes_one_lock_for_all_figures(world, rev, monkeypatch):
     monkeypatch.setattr(values, "PAIR_LOCKS_AT_MOST", 1)
     result = put(world.admin, ("REV", "F1", "202301", 1), ("REV", "F2", "202302", 2))
     assert result.created == 2 and Value.objects.count() == 2
+    # Such a write updates the roll-up rows that exist and inserts the others plainly.
+    put(
+        world.admin,
+        ("REV", "F1", "202301", 5),
+        ("REV", "F1", "202305", 7),
+        ("REV", "F2", "202302", None),
+    )
+    assert rollup_discrepancies() == []
+    assert ValueRollup.objects.filter(period__code="2023").get().total == 12

@@ -176,15 +176,24 @@ def apply_rollup_deltas(
         )
     else:
         # Which rows exist is read once, before writing (a NOT EXISTS in the INSERT would scan
-        # the rows the statement itself adds), and only among the periods written to.
+        # the rows the statement itself adds), and only in the periods that have rows at all
+        # (a new month's quarter, half and year have none yet).
         marks = ", ".join(["%s"] * len(rollup_periods))
-        cursor.execute(f"ALTER TABLE {DELTA} ADD COLUMN present INTEGER DEFAULT 0")
         cursor.execute(
-            f"UPDATE {DELTA} SET present = 1 WHERE EXISTS (SELECT 1 FROM {ROLLUP} r "
-            f"WHERE r.period_id IN ({marks}) AND r.period_id = {DELTA}.period_id "
-            f"AND r.indicator_id = {DELTA}.indicator_id AND r.unit_id = {DELTA}.unit_id)",
+            f"SELECT id FROM performance_period p WHERE id IN ({marks}) "
+            f"AND EXISTS (SELECT 1 FROM {ROLLUP} r WHERE r.period_id = p.id)",
             rollup_periods,
         )
+        populated = [row[0] for row in cursor.fetchall()]
+        cursor.execute(f"ALTER TABLE {DELTA} ADD COLUMN present INTEGER DEFAULT 0")
+        if populated:
+            marks = ", ".join(["%s"] * len(populated))
+            cursor.execute(
+                f"UPDATE {DELTA} SET present = 1 WHERE {DELTA}.period_id IN ({marks}) "
+                f"AND EXISTS (SELECT 1 FROM {ROLLUP} r WHERE r.period_id = {DELTA}.period_id "
+                f"AND r.indicator_id = {DELTA}.indicator_id AND r.unit_id = {DELTA}.unit_id)",
+                populated,
+            )
         cursor.execute(
             f"UPDATE {ROLLUP} SET {_merged(ROLLUP, 'd')}, as_of = %s FROM {DELTA} d "
             f"WHERE d.present = 1 AND {ROLLUP}.period_id = d.period_id "

@@ -266,7 +266,9 @@ class ValueWriter:
         with connection.cursor() as cursor:
             if self._postgres:
                 # Temporary tables are never analysed on their own: without statistics the
-                # planner joins a million staged rows by nested loops.
+                # planner joins a million staged rows by nested loops. Row counts and rough
+                # distributions are all it needs: a sample of 3,000 rows, not 30,000.
+                cursor.execute("SET LOCAL default_statistics_target = 10")
                 cursor.execute(f"ANALYZE {STAGING}")
             self._lock(cursor)
             self._check(cursor)
