@@ -494,16 +494,10 @@ def stage_row(writer, resolver, line, indicator_code, unit_code, period_code, va
         indicator = resolver.seen_indicators[indicator_code]
         unit_id = resolver.seen_units[unit_code]
         period = resolver.seen_periods[(period_code, indicator.period_type)]
-        number = decimal.Decimal(value) if value.__class__ is str else None
-    except (KeyError, TypeError, decimal.InvalidOperation):
+        number = parse_number(value) if value.__class__ is str and value else None
+    except (KeyError, TypeError, ValueError):
         number = None
-    if (
-        number is not None
-        and number.is_finite()
-        and number.adjusted() < MAX_DIGITS_BEFORE_POINT
-        and (not comment or len(comment) <= 500)
-    ):
-        number = number.quantize(QUANTUM, rounding=decimal.ROUND_HALF_EVEN)
+    if number is not None and (not comment or len(comment) <= 500):
         writer.add(line, indicator.id, unit_id, period.id, number, comment or "")
         return
     _stage_checked(writer, resolver, line, indicator_code, unit_code, period_code, value, comment)
