@@ -135,6 +135,9 @@ def _build_deltas(cursor, diff_table: str, written: list[int]) -> list[int]:
     cursor.execute(f"CREATE TEMPORARY TABLE {STAGE} AS {first}")
     if postgres:
         cursor.execute(f"ANALYZE {STAGE}")
+    else:
+        # The second step joins its groups back on this key (PostgreSQL aggregates instead).
+        cursor.execute(f"CREATE INDEX {STAGE}_key ON {STAGE} (indicator_id, unit_id, last_start)")
     second = (
         "SELECT s.indicator_id, s.unit_id, n.ancestor_id AS period_id, SUM(s.total) AS total, "
         "SUM(s.value_count) AS value_count, MAX(s.last_start) AS last_start{latest} "
