@@ -87,21 +87,22 @@ def _parents(cursor, written: list[int]) -> tuple[list[tuple[int, int, int]], li
     return parents, rollup_periods
 
 
-def _latest(grouped: str, source: str, value: str) -> str:
-    """`grouped` rows with the value of their latest period, found in `source`."""
+def _with_latest(grouped: str, alias: str, source: str, value: str) -> str:
+    """`grouped` (rows of `source` as `alias`, grouped, with a `{latest}` slot after their
+    last_start) with the value of each group's latest period as last_value. PostgreSQL takes it
+    inside the grouping, as the maximum of [day number, value] pairs; SQLite joins each group
+    back to its rows (on a key it indexes)."""
+    start = "period_start" if value == "new_value" else "last_start"
+    if connection.vendor == "postgresql":
+        latest = (
+            f"(MAX(CASE WHEN {alias}.{start} IS NOT NULL AND {alias}.{value} IS NOT NULL "
+            f"THEN ARRAY[{alias}.{start} - DATE '1900-01-01', {alias}.{value}] END))[2]"
+        )
+        return grouped.format(latest=f", {latest} AS last_value")
     return (
-        f"SELECT g.*, l.{value} AS last_value FROM ({grouped}) g LEFT JOIN {source} l "
-        "ON l.indicator_id = g.indicator_id AND l.unit_id = g.unit_id "
-        f"AND l.{'period_start' if value == 'new_value' else 'last_start'} = g.last_start"
-    )
-
-
-def _latest_in_group(start: str, value: str) -> str:
-    """PostgreSQL: the `value` of the group's row with the latest `start`, as an aggregate
-    (the maximum of [day number, value] pairs), instead of joining the group back to its rows."""
-    return (
-        f"(MAX(CASE WHEN {start} IS NOT NULL AND {value} IS NOT NULL "
-        f"THEN ARRAY[{start} - DATE '1900-01-01', {value}] END))[2]"
+        f"SELECT g.*, l.{value} AS last_value FROM ({grouped.format(latest='')}) g "
+        f"LEFT JOIN {source} l ON l.indicator_id = g.indicator_id AND l.unit_id = g.unit_id "
+        f"AND l.{start} = g.last_start"
     )
 
 
@@ -126,12 +127,7 @@ def _build_deltas(cursor, diff_table: str, written: list[int]) -> list[int]:
         f"FROM {diff_table} d JOIN {STAGE}_parent m ON m.period_id = d.period_id "
         "GROUP BY d.indicator_id, d.unit_id, m.parent_id, m.emit"
     )
-    if postgres:
-        first = first.format(
-            latest=f", {_latest_in_group('d.period_start', 'd.new_value')} AS last_value"
-        )
-    else:
-        first = _latest(first.format(latest=""), diff_table, "new_value")
+    first = _with_latest(first, "d", diff_table, "new_value")
     cursor.execute(f"CREATE TEMPORARY TABLE {STAGE} AS {first}")
     if postgres:
         cursor.execute(f"ANALYZE {STAGE}")
@@ -144,10 +140,7 @@ def _build_deltas(cursor, diff_table: str, written: list[int]) -> list[int]:
         f"FROM {STAGE} s JOIN performance_periodnesting n ON n.period_id = s.period_id "
         "GROUP BY s.indicator_id, s.unit_id, n.ancestor_id"
     )
-    if postgres:
-        second = second.format(latest=f", {_latest_in_group('s.last_start', 's.last_value')}")
-    else:
-        second = _latest(second.format(latest=""), STAGE, "last_value")
+    second = _with_latest(second, "s", STAGE, "last_value")
     cursor.execute(
         f"CREATE TEMPORARY TABLE {DELTA} AS SELECT {COLUMNS} FROM {STAGE} WHERE emit = 1 "
         f"UNION ALL {second}"
