@@ -427,13 +427,22 @@ DEFAULT_COMBOS = frozenset({None, "", DEFAULT_COMBO_UID, "default"})
 
 
 def _is_default_combo(combo) -> bool:
+    if combo is None or (combo.__class__ is str and combo in DEFAULT_COMBOS):
+        return True  # the usual case, without normalising
     text = "" if combo is None else str(combo).strip()
     return text in ("", DEFAULT_COMBO_UID) or text.lower() == "default"
 
 
-def _combos_checked(writer, line, combos, names) -> bool:
-    """Whether both combinations are DHIS2's default; if not, a row error naming the column."""
-    for key, combo in zip(COMBO_KEYS, combos, strict=True):
+def _stage(writer, resolver, line, item, defaults, names=None):
+    """One DHIS2 data value into the writer (or a row error)."""
+    if not isinstance(item, dict):
+        writer.error(line, _("data value"), _("A data value must be a JSON object."))
+        return
+    get = item.get
+    for key in COMBO_KEYS:
+        combo = get(key)
+        if key == "attributeOptionCombo" and combo in (None, ""):
+            combo = defaults.get(key)
         if not _is_default_combo(combo):
             writer.error(
                 line,
@@ -444,24 +453,7 @@ def _combos_checked(writer, line, combos, names) -> bool:
                 )
                 % {"uid": DEFAULT_COMBO_UID, "combo": combo},
             )
-            return False
-    return True
-
-
-def _stage(writer, resolver, line, item, defaults, names=None):
-    """One DHIS2 data value into the writer (or a row error)."""
-    if not isinstance(item, dict):
-        writer.error(line, _("data value"), _("A data value must be a JSON object."))
-        return
-    get = item.get
-    combo, attribute = get("categoryOptionCombo"), get("attributeOptionCombo")
-    if attribute is None or attribute == "":
-        attribute = defaults.get("attributeOptionCombo")
-    usual = (combo is None or (combo.__class__ is str and combo in DEFAULT_COMBOS)) and (
-        attribute is None or (attribute.__class__ is str and attribute in DEFAULT_COMBOS)
-    )  # the usual case first, without normalising
-    if not usual and not _combos_checked(writer, line, (combo, attribute), names):
-        return
+            return
     value = get("value")
     deleted = get("deleted")
     if deleted and str(deleted).strip().lower() == "true":
@@ -475,7 +467,7 @@ def _stage(writer, resolver, line, item, defaults, names=None):
         get("orgUnit") or defaults.get("orgUnit"),
         get("period") or defaults.get("period"),
         value,
-        "" if comment is None else comment if comment.__class__ is str else str(comment),
+        "" if comment is None else str(comment),
     )
 
 

@@ -25,6 +25,7 @@ from .models import REPORTING_ROLES, Indicator, Period, ValueBatch
 
 MAX_ERRORS = 100
 FLUSH_ROWS = 5000
+MAX_COMMENT = 500  # Value.comment's length
 MAX_DIGITS_BEFORE_POINT = 20
 QUANTUM = decimal.Decimal("0.0001")
 CHANGES_SHOWN = 200
@@ -106,9 +107,9 @@ class Resolver:
         self.indicators = {i.code.upper(): i for i in indicators}
         self.uids = {i.uid: i for i in indicators if i.uid}
         self.preloaded = preload_units
-        self.seen_indicators: dict = {}
-        self.seen_units: dict = {}
-        self.seen_periods: dict = {}
+        self._seen_indicators: dict = {}
+        self._seen_units: dict = {}
+        self._seen_periods: dict = {}
         self.units: dict[str, int | None] = {}
         if preload_units:
             self.units = {
@@ -126,14 +127,24 @@ class Resolver:
 
     # Each method first looks the code up as written: a file names the same few codes a
     # million times, and normalising each again would dominate a large import.
+    def resolved(self, indicator_code, unit_code, period_code):
+        """(indicator, unit id, period) for codes each resolved before, else None: the short
+        path of a large import, which names the same few codes a million times."""
+        try:
+            indicator = self._seen_indicators[indicator_code]
+            period = self._seen_periods[(period_code, indicator.period_type)]
+            return indicator, self._seen_units[unit_code], period
+        except (KeyError, TypeError):  # not seen yet, or not a code (a JSON list, say)
+            return None
+
     def indicator(self, code) -> Indicator:
         if not isinstance(code, str):  # a JSON list or object is not a code (nor hashable)
             return self._indicator(code)
-        found = self.seen_indicators.get(code)
+        found = self._seen_indicators.get(code)
         if found is not None:
             return found
         found = self._indicator(code)
-        self.seen_indicators[code] = found
+        self._seen_indicators[code] = found
         return found
 
     def _indicator(self, code) -> Indicator:
@@ -147,9 +158,9 @@ class Resolver:
     def unit(self, code) -> int:
         if not isinstance(code, str):
             return self._unit(code)
-        found = self.seen_units.get(code)
+        found = self._seen_units.get(code)
         if found is None:
-            found = self.seen_units[code] = self._unit(code)
+            found = self._seen_units[code] = self._unit(code)
         return found
 
     def _unit(self, code) -> int:
@@ -168,9 +179,9 @@ class Resolver:
         if not isinstance(code, str):
             return self._period(code, indicator)
         seen = (code, indicator.period_type)
-        found = self.seen_periods.get(seen)
+        found = self._seen_periods.get(seen)
         if found is None:
-            found = self.seen_periods[seen] = self._period(code, indicator)
+            found = self._seen_periods[seen] = self._period(code, indicator)
         return found
 
     def _period(self, code, indicator: Indicator) -> Period:
@@ -490,16 +501,16 @@ def stage_row(writer, resolver, line, indicator_code, unit_code, period_code, va
     """Resolve and check one incoming row; stage it or record why not."""
     # The usual row first, as a large import has it a million times: codes resolved before,
     # a plain number, a short comment. Anything else takes the checks below.
-    try:
-        indicator = resolver.seen_indicators[indicator_code]
-        unit_id = resolver.seen_units[unit_code]
-        period = resolver.seen_periods[(period_code, indicator.period_type)]
-        number = parse_number(value) if value.__class__ is str and value else None
-    except (KeyError, TypeError, ValueError):
-        number = None
-    if number is not None and (not comment or len(comment) <= 500):
-        writer.add(line, indicator.id, unit_id, period.id, number, comment or "")
-        return
+    known = resolver.resolved(indicator_code, unit_code, period_code)
+    if known and value.__class__ is str and value and (not comment or len(comment) <= MAX_COMMENT):
+        try:
+            number = parse_number(value)
+        except ValueError:
+            pass  # named below
+        else:
+            indicator, unit_id, period = known
+            writer.add(line, indicator.id, unit_id, period.id, number, comment or "")
+            return
     _stage_checked(writer, resolver, line, indicator_code, unit_code, period_code, value, comment)
 
 
@@ -526,7 +537,7 @@ def _stage_checked(writer, resolver, line, indicator_code, unit_code, period_cod
         except ValueError as error:
             writer.error(line, _("value"), error)
             return
-    if comment and len(comment) > 500:
+    if comment and len(comment) > MAX_COMMENT:
         writer.error(line, _("comment"), _("at most 500 characters"))
         return
     writer.add(line, indicator.id, unit_id, period.id, number, comment or "")  # .pk costs more
