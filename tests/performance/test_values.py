@@ -161,12 +161,15 @@ def test_a_large_write_takes_one_lock_for_all_figures(world, rev, monkeypatch):
     monkeypatch.setattr(values, "PAIR_LOCKS_AT_MOST", 1)
     result = put(world.admin, ("REV", "F1", "202301", 1), ("REV", "F2", "202302", 2))
     assert result.created == 2 and Value.objects.count() == 2
-    # Such a write updates the roll-up rows that exist and inserts the others plainly.
+    # Such a write updates the roll-up rows that exist and inserts the others plainly: new rows
+    # in a period that has rows (OTHER in 2023Q1) and in one that has none (2023Q2).
     put(
         world.admin,
         ("REV", "F1", "202301", 5),
         ("REV", "F1", "202305", 7),
         ("REV", "F2", "202302", None),
+        ("REV", "OTHER", "202303", 3),
     )
     assert rollup_discrepancies() == []
-    assert ValueRollup.objects.filter(period__code="2023").get().total == 12
+    year = ValueRollup.objects.filter(period__code="2023")
+    assert {r.unit.code: r.total for r in year.select_related("unit")} == {"F1": 12, "OTHER": 3}

@@ -106,9 +106,9 @@ def _with_latest(grouped: str, alias: str, source: str, value: str) -> str:
     )
 
 
-def _build_deltas(cursor, diff_table: str, written: list[int]) -> list[int]:
-    """The table DELTA: per roll-up row touched, the change of sum and count and the newest
-    kept value. Returns the periods of those rows."""
+def _deltas(cursor, diff_table: str, written: list[int]) -> tuple[str, list[int]]:
+    """A query of the deltas: per roll-up row touched, the change of sum and count and the
+    newest kept value; and the periods of those rows. Builds the first step's table STAGE."""
     postgres = connection.vendor == "postgresql"
     parents, rollup_periods = _parents(cursor, written)
     for table in (STAGE, DELTA, f"{STAGE}_parent"):
@@ -141,13 +141,11 @@ def _build_deltas(cursor, diff_table: str, written: list[int]) -> list[int]:
         "GROUP BY s.indicator_id, s.unit_id, n.ancestor_id"
     )
     second = _with_latest(second, "s", STAGE, "last_value")
-    cursor.execute(
-        f"CREATE TEMPORARY TABLE {DELTA} AS SELECT {COLUMNS} FROM {STAGE} WHERE emit = 1 "
-        f"UNION ALL {second}"
-    )
-    if postgres:
-        cursor.execute(f"ANALYZE {DELTA}")
-    return rollup_periods
+    return f"SELECT {COLUMNS} FROM {STAGE} WHERE emit = 1 UNION ALL {second}", rollup_periods
+
+
+def _in(column: str, ids: list[int]) -> str:
+    return f"{column} IN ({', '.join(['%s'] * len(ids))})"
 
 
 def apply_rollup_deltas(
@@ -160,48 +158,10 @@ def apply_rollup_deltas(
     (SQLite; PostgreSQL under the all-figures lock) updates the rows that exist and inserts the
     others plainly, which is much cheaper for the hundreds of thousands of rows of a large
     import; concurrent small writers upsert, as two of them may create the same year's row."""
-    rollup_periods = _build_deltas(cursor, diff_table, written)
-    if not rollup_periods:
-        return
-    if not alone:
-        cursor.execute(
-            f"INSERT INTO {ROLLUP} ({COLUMNS}, as_of) SELECT {COLUMNS}, %s FROM {DELTA} "
-            "WHERE 1 = 1 ON CONFLICT (period_id, indicator_id, unit_id) DO UPDATE SET "
-            f"{_merged(ROLLUP, 'excluded')}, as_of = excluded.as_of",
-            [now],
-        )
-    else:
-        # Which rows exist is read once, before writing (a NOT EXISTS in the INSERT would scan
-        # the rows the statement itself adds), and only in the periods that have rows at all
-        # (a new month's quarter, half and year have none yet).
-        marks = ", ".join(["%s"] * len(rollup_periods))
-        cursor.execute(
-            f"SELECT id FROM performance_period p WHERE id IN ({marks}) "
-            f"AND EXISTS (SELECT 1 FROM {ROLLUP} r WHERE r.period_id = p.id)",
-            rollup_periods,
-        )
-        populated = [row[0] for row in cursor.fetchall()]
-        cursor.execute(f"ALTER TABLE {DELTA} ADD COLUMN present INTEGER DEFAULT 0")
-        if populated:
-            marks = ", ".join(["%s"] * len(populated))
-            cursor.execute(
-                f"UPDATE {DELTA} SET present = 1 WHERE {DELTA}.period_id IN ({marks}) "
-                f"AND EXISTS (SELECT 1 FROM {ROLLUP} r WHERE r.period_id = {DELTA}.period_id "
-                f"AND r.indicator_id = {DELTA}.indicator_id AND r.unit_id = {DELTA}.unit_id)",
-                populated,
-            )
-        cursor.execute(
-            f"UPDATE {ROLLUP} SET {_merged(ROLLUP, 'd')}, as_of = %s FROM {DELTA} d "
-            f"WHERE d.present = 1 AND {ROLLUP}.period_id = d.period_id "
-            f"AND {ROLLUP}.indicator_id = d.indicator_id AND {ROLLUP}.unit_id = d.unit_id",
-            [now],
-        )
-        cursor.execute(
-            f"INSERT INTO {ROLLUP} ({COLUMNS}, as_of) SELECT {COLUMNS}, %s FROM {DELTA} "
-            "WHERE present = 0",
-            [now],
-        )
-    for table in (STAGE, DELTA, f"{STAGE}_parent"):
+    deltas, rollup_periods = _deltas(cursor, diff_table, written)
+    if rollup_periods:
+        _write_deltas(cursor, deltas, rollup_periods, now, alone)
+    for table in (STAGE, f"{STAGE}_parent"):
         cursor.execute(f"DROP TABLE {table}")
     if not with_deletions:
         return
@@ -224,6 +184,62 @@ def apply_rollup_deltas(
     cursor.execute(
         f"DELETE FROM {ROLLUP} WHERE value_count <= 0 AND (period_id, indicator_id, unit_id) IN ({keys})"
     )
+
+
+def _write_deltas(cursor, deltas: str, rollup_periods: list[int], now, alone: bool):
+    if not alone:
+        cursor.execute(
+            f"INSERT INTO {ROLLUP} ({COLUMNS}, as_of) SELECT {COLUMNS}, %s FROM ({deltas}) d "
+            "WHERE 1 = 1 ON CONFLICT (period_id, indicator_id, unit_id) DO UPDATE SET "
+            f"{_merged(ROLLUP, 'excluded')}, as_of = excluded.as_of",
+            [now],
+        )
+        return
+    # Which rows exist is read once, before writing (a NOT EXISTS in the INSERT would scan the
+    # rows the statement itself adds), and only in the periods that have rows at all. The
+    # deltas of the others (a new month's quarter, half and year) go straight in.
+    cursor.execute(
+        f"SELECT id FROM performance_period p WHERE {_in('id', rollup_periods)} "
+        f"AND EXISTS (SELECT 1 FROM {ROLLUP} r WHERE r.period_id = p.id)",
+        rollup_periods,
+    )
+    populated = [row[0] for row in cursor.fetchall()]
+    fresh = [p for p in rollup_periods if p not in populated]
+    if fresh:
+        cursor.execute(
+            f"INSERT INTO {ROLLUP} ({COLUMNS}, as_of) SELECT {COLUMNS}, %s "
+            f"FROM ({deltas}) d WHERE {_in('d.period_id', fresh)}",
+            [now, *fresh],
+        )
+    if populated:
+        _merge_into_populated(cursor, deltas, populated, now)
+
+
+def _merge_into_populated(cursor, deltas: str, populated: list[int], now):
+    """The deltas of periods with roll-up rows: those that match a row update it, the others
+    are inserted (PostgreSQL: no upsert, whose per-row conflict check costs more)."""
+    # The periods as constants in the EXISTS too: the planner then reads only their rows.
+    cursor.execute(
+        f"CREATE TEMPORARY TABLE {DELTA} AS SELECT d.*, CASE WHEN EXISTS (SELECT 1 FROM {ROLLUP} r "
+        f"WHERE {_in('r.period_id', populated)} AND r.period_id = d.period_id "
+        "AND r.indicator_id = d.indicator_id AND r.unit_id = d.unit_id) THEN 1 ELSE 0 END "
+        f"AS present FROM ({deltas}) d WHERE {_in('d.period_id', populated)}",
+        [*populated, *populated],
+    )
+    if connection.vendor == "postgresql":
+        cursor.execute(f"ANALYZE {DELTA}")
+    cursor.execute(
+        f"UPDATE {ROLLUP} SET {_merged(ROLLUP, 'd')}, as_of = %s FROM {DELTA} d "
+        f"WHERE d.present = 1 AND {ROLLUP}.period_id = d.period_id "
+        f"AND {ROLLUP}.indicator_id = d.indicator_id AND {ROLLUP}.unit_id = d.unit_id",
+        [now],
+    )
+    cursor.execute(
+        f"INSERT INTO {ROLLUP} ({COLUMNS}, as_of) SELECT {COLUMNS}, %s FROM {DELTA} "
+        "WHERE present = 0",
+        [now],
+    )
+    cursor.execute(f"DROP TABLE {DELTA}")
 
 
 RECOMPUTE = (

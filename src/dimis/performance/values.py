@@ -280,6 +280,7 @@ class ValueWriter:
                 # planner joins a million staged rows by nested loops. Row counts and rough
                 # distributions are all it needs: a sample of 3,000 rows, not 30,000.
                 cursor.execute("SET LOCAL default_statistics_target = 10")
+                cursor.execute("SET LOCAL jit = off")
                 cursor.execute(f"ANALYZE {STAGING}")
             self._lock(cursor)
             self._check(cursor)
