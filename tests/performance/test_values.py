@@ -90,10 +90,35 @@ def test_one_bad_row_is_named_and_nothing_is_written(world, rev, row, field, wor
     assert state() == before
 
 
-def test_the_same_cell_twice_in_one_file_is_an_error(world, rev):
+@pytest.mark.parametrize(
+    "second, dry_run, stored",
+    [
+        (2, False, False),  # new figures only: named when the values' unique key refuses them
+        (2, True, False),  # a dry run writes nothing, so checks the staged rows
+        (None, False, False),  # a value and a removal of the same cell
+        (2, False, True),  # the period holds figures already
+    ],
+)
+def test_the_same_cell_twice_in_one_file_is_an_error(world, rev, second, dry_run, stored):
+    if stored:
+        put(world.admin, ("REV", "F2", "202301", 9))
+    before = state()
+    rows = [("REV", "F2", "202302", 3), ("REV", "F1", "202301", 1), ("REV", "F1", "202301", second)]
     with pytest.raises(ValuesRejected) as caught:
-        put(world.admin, ("REV", "F1", "202301", 1), ("REV", "F1", "202301", 2))
-    assert caught.value.errors[0].line == 2 and "row 1" in caught.value.errors[0].message
+        put(world.admin, *rows, dry_run=dry_run)
+    assert [(e.line, e.message) for e in caught.value.errors] == [
+        (3, "the same indicator, unit and period as row 2")
+    ]
+    assert state() == before
+
+
+def test_the_same_new_cell_twice_is_named_with_the_files_other_errors(world, rev):
+    workflow.submit(world.admin, world.f2.pk, period("202305").pk)
+    rows = [("REV", "F1", "202304", 1), ("REV", "F1", "202304", 2), ("REV", "F2", "202305", 5)]
+    with pytest.raises(ValuesRejected) as caught:
+        put(world.admin, *rows)
+    assert sorted((e.line, e.field) for e in caught.value.errors) == [(2, "value"), (3, "period")]
+    assert not Value.objects.exists()
 
 
 def test_approved_figures_cannot_change_until_reopened(world, rev):

@@ -12,7 +12,7 @@ import decimal
 import hashlib
 from dataclasses import dataclass, field
 
-from django.db import connection, transaction
+from django.db import IntegrityError, connection, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -224,6 +224,7 @@ class ValueWriter:
         self.errors: list[RowError] = []
         self.error_count = 0
         self.staged = 0
+        self.removals = 0
         self.digest = hashlib.sha256()
         self._buffer: list[tuple] = []
         self._postgres = connection.vendor == "postgresql"
@@ -240,6 +241,8 @@ class ValueWriter:
         """`value` None removes the stored figure."""
         self._buffer.append((line, indicator_id, unit_id, period_id, value, comment or ""))
         self.staged += 1
+        if value is None:
+            self.removals += 1
         if len(self._buffer) >= FLUSH_ROWS:
             self._flush()
 
@@ -317,6 +320,30 @@ class ValueWriter:
         )
 
     def _check(self, cursor):
+        cursor.execute(f"SELECT DISTINCT period_id FROM {STAGING}")
+        self._periods = [row[0] for row in cursor.fetchall()]
+        # A write of new figures only (no stored value in its periods, no removal) leaves the
+        # same cell twice to the values' unique key, which names it on insert (`_insert_new`):
+        # the usual large import, a new month, saves a pass over its staged rows.
+        self._duplicates_on_insert = (
+            not self.dry_run and not self.removals and not self._stored_in_periods(cursor)
+        )
+        if not self._duplicates_on_insert:
+            self._check_duplicates(cursor)
+        self._check_submissions(cursor)
+        if self.error_count and self._duplicates_on_insert:
+            self._check_duplicates(cursor)  # all the file's errors at once
+
+    def _stored_in_periods(self, cursor) -> bool:
+        if not self._periods:
+            return False
+        marks = ", ".join(["%s"] * len(self._periods))
+        cursor.execute(
+            f"SELECT 1 FROM performance_value WHERE period_id IN ({marks}) LIMIT 1", self._periods
+        )
+        return cursor.fetchone() is not None
+
+    def _check_duplicates(self, cursor):
         cursor.execute(
             f"SELECT MIN(line), MAX(line) FROM {STAGING} "
             "GROUP BY indicator_id, unit_id, period_id HAVING COUNT(*) > 1 "
@@ -328,6 +355,8 @@ class ValueWriter:
                 _("value"),
                 _("the same indicator, unit and period as row %(line)s") % {"line": first},
             )
+
+    def _check_submissions(self, cursor):
         cursor.execute(
             f"SELECT MIN(s.line), u.code, p.code, d.status FROM {STAGING} s "
             "JOIN performance_datasubmission d ON d.unit_id = s.unit_id AND d.period_id = s.period_id "
@@ -349,8 +378,6 @@ class ValueWriter:
             self.error(line, _("period"), message % {"unit": unit, "period": period})
 
     def _diff(self, cursor) -> WriteResult:
-        cursor.execute(f"SELECT DISTINCT period_id FROM {STAGING}")
-        self._periods = [row[0] for row in cursor.fetchall()]
         # The stored values compared are those of the periods written, named as constants: a
         # planner told only "the periods of the staged rows" reads the whole table.
         marks = ", ".join(["%s"] * len(self._periods)) or "NULL"
@@ -401,6 +428,24 @@ class ValueWriter:
         ]
         return result
 
+    def _insert_new(self, cursor, name, now):
+        try:
+            with transaction.atomic():  # a savepoint: on a duplicate, the rows are named below
+                cursor.execute(
+                    "INSERT INTO performance_value (indicator_id, unit_id, period_id, value, "
+                    "comment, stored_by, created, last_updated) "
+                    "SELECT indicator_id, unit_id, period_id, new_value, comment, %s, %s, %s "
+                    f"FROM {DIFF} WHERE is_new = 1",
+                    [name, now, now],
+                )
+        except IntegrityError:
+            if not self._duplicates_on_insert:
+                raise
+            self._check_duplicates(cursor)
+            if not self.error_count:
+                raise
+            raise ValuesRejected(self.errors, self.error_count) from None
+
     def _apply(self, cursor, result: WriteResult):
         now = timezone.now()
         actor = current_actor()
@@ -430,13 +475,7 @@ class ValueWriter:
         # Plain inserts and updates, no upsert: the unit-period locks taken before the
         # difference was read mean no one else writes these figures meanwhile.
         if result.created:
-            cursor.execute(
-                "INSERT INTO performance_value (indicator_id, unit_id, period_id, value, "
-                "comment, stored_by, created, last_updated) "
-                "SELECT indicator_id, unit_id, period_id, new_value, comment, %s, %s, %s "
-                f"FROM {DIFF} WHERE is_new = 1",
-                [name, now, now],
-            )
+            self._insert_new(cursor, name, now)
         if result.updated:
             cursor.execute(
                 "UPDATE performance_value SET value = d.new_value, comment = d.comment, "
