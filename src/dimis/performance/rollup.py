@@ -111,7 +111,7 @@ def _deltas(cursor, diff_table: str, written: list[int]) -> tuple[str, list[int]
     newest kept value; and the periods of those rows. Builds the first step's table STAGE."""
     postgres = connection.vendor == "postgresql"
     parents, rollup_periods = _parents(cursor, written)
-    for table in (STAGE, DELTA, f"{STAGE}_parent"):
+    for table in (STAGE, f"{STAGE}_parent"):
         cursor.execute(f"DROP TABLE IF EXISTS {table}")
     cursor.execute(
         f"CREATE TEMPORARY TABLE {STAGE}_parent (period_id BIGINT, parent_id BIGINT, emit INTEGER)"

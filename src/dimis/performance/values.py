@@ -215,7 +215,8 @@ DIFF = "dimis_value_diff"
 
 
 class ValueWriter:
-    """Stage rows with `add()` (or report `error()`), then `finish()` inside one transaction."""
+    """Stage rows with `add()` (or report `error()`), then `finish()` inside one transaction,
+    which the caller rolls back if `finish()` raises (it may have written before it refuses)."""
 
     def __init__(self, user, kind: str, source_name: str = "", dry_run: bool = False):
         if not connection.in_atomic_block:
@@ -283,18 +284,24 @@ class ValueWriter:
                 # planner joins a million staged rows by nested loops. Row counts and rough
                 # distributions are all it needs: a sample of 3,000 rows, not 30,000.
                 cursor.execute("SET LOCAL default_statistics_target = 10")
+                # Compiling the write's statements costs more than it saves (as for the roll-up).
                 cursor.execute("SET LOCAL jit = off")
                 cursor.execute(f"ANALYZE {STAGING}")
             self._lock(cursor)
             self._check(cursor)
             if self.error_count:
-                raise ValuesRejected(self.errors, self.error_count)
+                raise self._rejected()
             result = self._diff(cursor)
             if not self.dry_run:
                 self._apply(cursor, result)
             cursor.execute(f"DROP TABLE {STAGING}")
             cursor.execute(f"DROP TABLE {DIFF}")
         return result
+
+    def _rejected(self) -> "ValuesRejected":
+        # In file order, whichever check found them first.
+        self.errors.sort(key=lambda error: error.line or 0)
+        return ValuesRejected(self.errors, self.error_count)
 
     def _lock(self, cursor):
         """Writers and approvals of the same unit and period take turns (SQLite: one writer).
@@ -444,7 +451,7 @@ class ValueWriter:
             self._check_duplicates(cursor)
             if not self.error_count:
                 raise
-            raise ValuesRejected(self.errors, self.error_count) from None
+            raise self._rejected() from None
 
     def _apply(self, cursor, result: WriteResult):
         now = timezone.now()
