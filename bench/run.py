@@ -235,6 +235,21 @@ def child(db, *argv):
     return result
 
 
+def settle():
+    """Start a measured write from a quiet machine: the files just written (the import files,
+    the previous run's clean-up) flushed to disk, and on PostgreSQL a checkpoint, so neither
+    their write-back nor a checkpoint the previous run made due lands in the next run."""
+    from django.db import DatabaseError, connection
+
+    os.sync()
+    if connection.vendor == "postgresql":
+        try:
+            with connection.cursor() as cursor:
+                cursor.execute("CHECKPOINT")
+        except DatabaseError as error:  # not a superuser (nor pg_checkpoint): measure anyway
+            log(f"  no checkpoint before the run: {error}".strip())
+
+
 def measure_writes(db, files, profile):
     count = files["count"]
     results = {"baseline": child(db, "baseline")}
@@ -244,6 +259,7 @@ def measure_writes(db, files, profile):
         for dry in (False, True):
             name = f"{fmt}_{'dry_run' if dry else 'import'}"
             extra = ["--dry-run"] if dry else []
+            settle()
             result = child(db, "import", str(files[fmt]), *extra)
             result["file_mb"] = files[fmt].stat().st_size / 1e6
             if "error" in result:
@@ -251,6 +267,7 @@ def measure_writes(db, files, profile):
                 # files imported one after another (each its own transaction) instead.
                 log(f"  {name:<16} FAILED after {result['seconds']:.1f} s: {result['error']}")
                 failed = result
+                settle()
                 result = child(db, "import", *map(str, files[f"{fmt}_months"]), *extra)
                 if "error" in result:
                     raise SystemExit(f"the monthly imports failed too: {result['error']}")
@@ -266,6 +283,7 @@ def measure_writes(db, files, profile):
             )
             if not dry:
                 remove_import_year()
+    settle()
     result = child(db, "copy", str(files["csv"]))
     result["values_per_s"] = count / result["seconds"]
     results["copy"] = result
@@ -399,7 +417,8 @@ def section(db, info, results):
         f"{count // 100_000} months of {IMPORT_YEAR} × 2,000 units × 50 indicators, all new "
         f"values, imported by a sector-wide REPORTER with `import_data_value_sets`, each run in "
         f"a fresh process; the values, roll-ups, audits and batches are deleted again after each "
-        f"run. Seconds are the call alone (the process's wall time, with Django's start-up, "
+        f"run, and each run (the lower bound too) starts after a sync and, on PostgreSQL, a "
+        f"checkpoint. Seconds are the call alone (the process's wall time, with Django's start-up, "
         f"beside it). Peak RSS is the process's VmHWM, nothing subtracted; an idle Django process "
         f"peaks at {base:.0f} MB.",
         "",
