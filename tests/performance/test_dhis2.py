@@ -193,7 +193,7 @@ def test_deleted_or_an_empty_value_removes_the_figure(world, rev):
 TRICKY = (
     '\ufeff{ "dataSet" : "DS",\n  "period": "202301",\n  "extra": {"nested": [1, 2, {"a": "]}"}]},'
     '\n  "dataValues" : [\n'
-    '    {"dataElement": "REV", "orgUnit": "F1", "value": "12", "comment": "Nhà máy Z\\u00e9 \\"1\\""},\n'
+    '    {"dataElement": "REV", "orgUnit": "F1", "value": "12", "comment": "Nhà máy Z\\u00e9 \\"1\\" {}"},\n'
     '    {"dataElement":"REV","orgUnit":"F2","value":123456.75,"comment":"bình thường ✓ 𝔘"},\n'
     '    {"dataElement": "REV", "orgUnit": "GDDI", "period": "202302", "value": -0.5,\n'
     '     "followup": false, "deleted": false, "comment": null}\n'

@@ -94,7 +94,7 @@ EXPORT_FIELDS = (
 )
 
 _WHITE_SPACE = re.compile(r"[ \t\n\r]*")
-_COMMA = re.compile(r"[ \t\n\r]*,")
+_COMMA = re.compile(r"[ \t\n\r]*,[ \t\n\r]*")
 
 
 def max_bytes() -> int:
@@ -320,15 +320,21 @@ def _json_data_values(text: _JsonText) -> Iterator[tuple[int, object, dict]]:
                 text.pos += 1
             else:
                 decode = decoder.raw_decode
+                window = last_close = None
                 while True:
                     # The usual case first: an object whole inside the window, then a comma.
-                    source, end = text.text, 0
-                    start = _WHITE_SPACE.match(source, text.pos).end()
-                    if start < len(source) and source[start] == "{":
+                    source, start, end = text.text, text.pos, 0
+                    if source is not window:  # a new window: where its last object may end
+                        window, last_close = source, source.rfind("}")
+                    if start < last_close and source[start] != "{":
+                        start = _WHITE_SPACE.match(source, start).end()
+                    # An object starting after the window's last "}" is cut by the window's
+                    # end: read on the general way rather than fail to decode it.
+                    if start < last_close and source[start] == "{":
                         try:
                             item, end = decode(source, start)
                         except json.JSONDecodeError:
-                            end = 0  # cut by the window's end, or broken: the general way
+                            end = 0  # broken (or nested past the window): the general way
                     if end:
                         text.pos = end
                     else:
