@@ -53,6 +53,8 @@ DEFAULT_KEYS = ("period", "orgUnit", "attributeOptionCombo")
 COMBO_KEYS = ("categoryOptionCombo", "attributeOptionCombo")
 
 # CSV header cells (lower case, letters only) to DHIS2's JSON names; both DHIS2 spellings.
+# The columns an import reads, by their names in any case and spacing; the others DHIS2 writes
+# (storedby, created, lastupdated, followup) are left unread.
 CSV_COLUMNS = {
     "dataelement": "dataElement",
     "period": "period",
@@ -62,11 +64,7 @@ CSV_COLUMNS = {
     "attroptcombo": "attributeOptionCombo",
     "attributeoptioncombo": "attributeOptionCombo",
     "value": "value",
-    "storedby": "storedBy",
-    "created": "created",
-    "lastupdated": "lastUpdated",
     "comment": "comment",
-    "followup": "followup",
     "deleted": "deleted",
 }
 CSV_REQUIRED = ("dataElement", "period", "orgUnit", "value")
