@@ -52,9 +52,9 @@ EXPORT_FLUSH_BYTES = 64 * 1024
 DEFAULT_KEYS = ("period", "orgUnit", "attributeOptionCombo")
 COMBO_KEYS = ("categoryOptionCombo", "attributeOptionCombo")
 
-# CSV header cells (lower case, letters only) to DHIS2's JSON names; both DHIS2 spellings.
-# The columns an import reads, by their names in any case and spacing; the others DHIS2 writes
-# (storedby, created, lastupdated, followup) are left unread.
+# CSV header cells (lower case, letters only) to DHIS2's JSON names, both DHIS2 spellings: the
+# columns an import reads. The others DHIS2 writes (storedby, created, lastupdated, followup)
+# are left unread.
 CSV_COLUMNS = {
     "dataelement": "dataElement",
     "period": "period",
