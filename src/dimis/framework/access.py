@@ -10,6 +10,7 @@ from django.db.models import BooleanField, Expression, F
 from django.utils import timezone
 
 from .choices import ALL_ROLES
+from .sql import placeholders
 
 
 def today() -> datetime.date:
@@ -33,8 +34,7 @@ def granted_units_sql(user, roles=ALL_ROLES, on: datetime.date | None = None) ->
     roles = sorted(roles)
     if not roles:  # a model nobody may write through generic views: no unit at all
         return subtree_sql("SELECT CAST(NULL AS BIGINT) WHERE 1 = 0", [], on or today())
-    placeholders = ", ".join(["%s"] * len(roles))
-    root = f"SELECT unit_id FROM users_grant WHERE user_id = %s AND role IN ({placeholders})"
+    root = f"SELECT unit_id FROM users_grant WHERE user_id = %s AND role IN ({placeholders(roles)})"
     return subtree_sql(root, [user.pk, *roles], on or today())
 
 

@@ -19,6 +19,7 @@ from django.db import connection, transaction
 from django.utils import timezone
 
 from dimis.framework.access import granted_units_sql
+from dimis.framework.sql import placeholders
 
 from .models import Indicator, Period, UnitAggregation, period_as_of
 
@@ -64,10 +65,9 @@ def _parents(cursor, written: list[int]) -> tuple[list[tuple[int, int, int]], li
     containers: dict[int, set[int]] = {}
     pending = set(written)
     while pending:  # the containers of the written periods, and theirs
-        marks = ", ".join(["%s"] * len(pending))
         cursor.execute(
             "SELECT period_id, ancestor_id FROM performance_periodnesting "
-            f"WHERE period_id IN ({marks})",
+            f"WHERE period_id IN ({placeholders(pending)})",
             list(pending),
         )
         found = cursor.fetchall()
@@ -144,10 +144,6 @@ def _deltas(cursor, diff_table: str, written: list[int]) -> tuple[str, list[int]
     return f"SELECT {COLUMNS} FROM {STAGE} WHERE emit = 1 UNION ALL {second}", rollup_periods
 
 
-def _in(column: str, ids: list[int]) -> str:
-    return f"{column} IN ({', '.join(['%s'] * len(ids))})"
-
-
 def apply_rollup_deltas(
     cursor, diff_table: str, written: list[int], now, with_deletions: bool, alone: bool
 ):
@@ -199,7 +195,7 @@ def _write_deltas(cursor, deltas: str, rollup_periods: list[int], now, alone: bo
     # rows the statement itself adds), and only in the periods that have rows at all. The
     # deltas of the others (a new month's quarter, half and year) go straight in.
     cursor.execute(
-        f"SELECT id FROM performance_period p WHERE {_in('id', rollup_periods)} "
+        f"SELECT id FROM performance_period p WHERE id IN ({placeholders(rollup_periods)}) "
         f"AND EXISTS (SELECT 1 FROM {ROLLUP} r WHERE r.period_id = p.id)",
         rollup_periods,
     )
@@ -208,7 +204,7 @@ def _write_deltas(cursor, deltas: str, rollup_periods: list[int], now, alone: bo
     if fresh:
         cursor.execute(
             f"INSERT INTO {ROLLUP} ({COLUMNS}, as_of) SELECT {COLUMNS}, %s "
-            f"FROM ({deltas}) d WHERE {_in('d.period_id', fresh)}",
+            f"FROM ({deltas}) d WHERE d.period_id IN ({placeholders(fresh)})",
             [now, *fresh],
         )
     if populated:
@@ -221,9 +217,9 @@ def _merge_into_populated(cursor, deltas: str, populated: list[int], now):
     # The periods as constants in the EXISTS too: the planner then reads only their rows.
     cursor.execute(
         f"CREATE TEMPORARY TABLE {DELTA} AS SELECT d.*, CASE WHEN EXISTS (SELECT 1 FROM {ROLLUP} r "
-        f"WHERE {_in('r.period_id', populated)} AND r.period_id = d.period_id "
+        f"WHERE r.period_id IN ({placeholders(populated)}) AND r.period_id = d.period_id "
         "AND r.indicator_id = d.indicator_id AND r.unit_id = d.unit_id) THEN 1 ELSE 0 END "
-        f"AS present FROM ({deltas}) d WHERE {_in('d.period_id', populated)}",
+        f"AS present FROM ({deltas}) d WHERE d.period_id IN ({placeholders(populated)})",
         [*populated, *populated],
     )
     if connection.vendor == "postgresql":
@@ -360,7 +356,6 @@ def rollup(user, root, period: Period, indicators=None, by_unit: bool = True) ->
         access = f"AND d.unit_id IN ({granted}) "
         params += granted_params
     ids = sorted(by_id)
-    placeholders = ", ".join(["%s"] * len(ids))
     top = "t.top" if by_unit else "NULL"
     group_top = "t.top, " if by_unit else ""
     sql = (
@@ -378,7 +373,7 @@ def rollup(user, root, period: Period, indicators=None, by_unit: bool = True) ->
         "COUNT(*), MAX(d.last_start), MAX(d.as_of) "
         "FROM dimis_data d JOIN dimis_tree t ON t.id = d.unit_id "
         "JOIN performance_indicator i ON i.id = d.indicator_id "
-        f"WHERE d.indicator_id IN ({placeholders}) {access}"
+        f"WHERE d.indicator_id IN ({placeholders(ids)}) {access}"
         f"GROUP BY d.indicator_id, {group_top}"
         "CASE WHEN i.unit_aggregation = 'last' THEN d.unit_id END"
     )

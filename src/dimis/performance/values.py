@@ -18,6 +18,7 @@ from django.utils.translation import gettext as _
 
 from dimis.core.actor import current_actor
 from dimis.framework.access import granted_units_sql
+from dimis.framework.sql import placeholders
 from dimis.org.models import OrgUnit
 
 from . import periods
@@ -342,11 +343,10 @@ class ValueWriter:
             self._check_duplicates(cursor)  # all the file's errors at once
 
     def _stored_in_periods(self, cursor) -> bool:
-        if not self._periods:
-            return False
-        marks = ", ".join(["%s"] * len(self._periods))
         cursor.execute(
-            f"SELECT 1 FROM performance_value WHERE period_id IN ({marks}) LIMIT 1", self._periods
+            f"SELECT 1 FROM performance_value WHERE period_id IN ({placeholders(self._periods)}) "
+            "LIMIT 1",
+            self._periods,
         )
         return cursor.fetchone() is not None
 
@@ -387,7 +387,6 @@ class ValueWriter:
     def _diff(self, cursor) -> WriteResult:
         # The stored values compared are those of the periods written, named as constants: a
         # planner told only "the periods of the staged rows" reads the whole table.
-        marks = ", ".join(["%s"] * len(self._periods)) or "NULL"
         cursor.execute(
             f"CREATE TEMPORARY TABLE {DIFF} AS "
             "SELECT s.line, s.indicator_id, s.unit_id, s.period_id, s.value AS new_value, "
@@ -397,7 +396,7 @@ class ValueWriter:
             f"FROM {STAGING} s JOIN performance_period p ON p.id = s.period_id "
             "LEFT JOIN performance_value v ON v.unit_id = s.unit_id "
             "AND v.period_id = s.period_id AND v.indicator_id = s.indicator_id "
-            f"AND v.period_id IN ({marks}) "
+            f"AND v.period_id IN ({placeholders(self._periods)}) "
             "WHERE (v.id IS NULL AND s.value IS NOT NULL) OR (v.id IS NOT NULL AND "
             "(s.value IS NULL OR s.value <> v.value OR s.comment <> v.comment))",
             self._periods,
