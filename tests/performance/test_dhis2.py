@@ -10,6 +10,7 @@ import tracemalloc
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.core.management import CommandError, call_command
+from django.db import connection
 from django.test import override_settings
 from django.utils import translation
 from rest_framework.authtoken.models import Token
@@ -18,8 +19,9 @@ from rest_framework.test import APIClient
 from dimis.core.models import ChangeRecord
 from dimis.framework.choices import Role
 from dimis.framework.testing import make_user
-from dimis.performance import dhis2
+from dimis.performance import dhis2, values, workflow
 from dimis.performance.models import Period, Value, ValueAudit, ValueBatch, ValueRollup
+from dimis.performance.rollup import rollup_discrepancies
 from dimis.performance.values import ValuesRejected
 
 from .helpers import indicator, put
@@ -411,6 +413,171 @@ def test_a_file_over_the_size_limit_is_refused(world, rev):
 def test_an_unknown_format_is_refused():
     with pytest.raises(ValuesRejected, match="Unknown format"):
         dhis2.import_data_value_sets(None, io.BytesIO(b""), "xml")
+
+
+# -- the direct write (PostgreSQL) ----------------------------------------------------------------
+# A file of new figures is copied straight into the values on PostgreSQL; whatever only the staged
+# write handles sends the file through it again. Either way the outcome is the same, on both
+# databases; `writers` shows which way each attempt went.
+
+
+@pytest.fixture
+def writers(monkeypatch):
+    """The `direct` flag of each writer an import makes, in order."""
+    made = []
+
+    class Recorded(values.ValueWriter):
+        def __init__(self, *args, **kwargs):
+            made.append(kwargs.get("direct", False))
+            super().__init__(*args, **kwargs)
+
+    monkeypatch.setattr(values, "ValueWriter", Recorded)
+    return made
+
+
+@pytest.fixture(params=[1, values.COPY_LINES], ids=["row-by-row", "in-blocks"])
+def copy_lines(request, monkeypatch):
+    """Rows sent one at a time, so that a COPY is under way when the file turns out wrong."""
+    monkeypatch.setattr(values, "COPY_LINES", request.param)
+
+
+def postgres() -> bool:
+    return connection.vendor == "postgresql"
+
+
+def test_new_figures_are_copied_straight_in_with_their_roll_up_and_batch(
+    world, rev, staff, writers, copy_lines
+):
+    comment = "tab\there, a new\nline, a back\\slash"
+    data = data_value_set(
+        ("REV", "F1", "202301", "10"),
+        {"dataElement": "REV", "orgUnit": "F2", "period": "202301", "value": 5, "comment": comment},
+        ("REV", "F1", "202302", "2.5"),
+        ("abcDEF12345", "F1", "2023Q1", 40),
+    )
+    result = load(world.admin, data, source_name="new.json")
+    assert writers == [postgres()]
+    assert (result.created, result.updated, result.deleted, result.unchanged) == (4, 0, 0, 0)
+    assert [(c.line, c.indicator, c.unit, c.period, c.old, c.new) for c in result.changes] == [
+        (1, "REV", "F1", "202301", None, 10),
+        (2, "REV", "F2", "202301", None, 5),
+        (3, "REV", "F1", "202302", None, decimal.Decimal("2.5")),
+        (4, "STAFF", "F1", "2023Q1", None, 40),
+    ]
+    assert figures() == [
+        ("REV", "F1", "202301", 10, ""),
+        ("REV", "F1", "202302", decimal.Decimal("2.5"), ""),
+        ("REV", "F2", "202301", 5, comment),
+        ("STAFF", "F1", "2023Q1", 40, ""),
+    ]
+    assert {v.stored_by for v in Value.objects.all()} == {world.admin.username}
+    assert {v.created for v in Value.objects.all()} == {result.batch.time}
+    assert rollup_discrepancies() == []
+    f1_quarter = ValueRollup.objects.get(indicator=rev, unit=world.f1, period__code="2023Q1")
+    assert (f1_quarter.total, f1_quarter.value_count) == (decimal.Decimal("12.5"), 2)
+    assert (
+        result.batch.created_count == 4 and result.batch.digest == hashlib.sha256(data).hexdigest()
+    )
+    assert ChangeRecord.objects.filter(object_type="performance.valuebatch").count() == 1
+    assert not ValueAudit.objects.exists()
+
+
+NEW_ROWS = [("REV", "F1", "202303", "1"), ("REV", "F2", "202303", "2")]
+
+
+@pytest.mark.parametrize(
+    "then, expected",
+    [
+        # a removal of a stored figure
+        ({"dataElement": "REV", "orgUnit": "F1", "period": "202301", "deleted": True},
+         [("REV", "F1", "202303", 1, ""), ("REV", "F2", "202301", 7, ""), ("REV", "F2", "202303", 2, "")]),
+        # a figure of a period that has stored figures (a new one, beside them)
+        (("REV", "GDDI", "202301", "9"),
+         [("REV", "F1", "202301", 6, ""), ("REV", "F1", "202303", 1, ""), ("REV", "F2", "202301", 7, ""),
+          ("REV", "F2", "202303", 2, ""), ("REV", "GDDI", "202301", 9, "")]),
+        # a stored figure changed
+        (("REV", "F2", "202301", "8"),
+         [("REV", "F1", "202301", 6, ""), ("REV", "F1", "202303", 1, ""), ("REV", "F2", "202301", 8, ""),
+          ("REV", "F2", "202303", 2, "")]),
+    ],
+    ids=["removal", "stored-period", "update"],
+)  # fmt: skip
+def test_what_only_the_staged_write_handles_sends_the_file_through_it(
+    world, rev, writers, copy_lines, then, expected
+):
+    put(world.admin, ("REV", "F1", "202301", 6), ("REV", "F2", "202301", 7))
+    writers.clear()
+    assert not Period.objects.filter(code="202303").exists()  # made by the first attempt too
+    result = load(world.admin, data_value_set(*NEW_ROWS, then))
+    assert writers == ([True, False] if postgres() else [False])
+    assert figures() == expected
+    assert result.created == len(expected) - 2 + (1 if "deleted" in str(then) else 0)
+    assert rollup_discrepancies() == []
+    assert Period.objects.filter(code="202303").count() == 1
+    assert ValueBatch.objects.filter(kind=ValueBatch.Kind.DHIS2).count() == 1
+
+
+def test_the_same_new_cell_twice_is_named_after_a_direct_attempt(world, rev, writers, copy_lines):
+    put(world.admin, ("REV", "F1", "202301", 6))
+    writers.clear()
+    before = state()
+    data = data_value_set(*NEW_ROWS, ("REV", "GDDI", "202303", "3"), ("REV", "F2", "202303", "4"))
+    with pytest.raises(ValuesRejected) as caught:
+        load(world.admin, data)
+    assert [(e.line, e.field) for e in caught.value.errors] == [(4, "value")]
+    assert "row 2" in caught.value.errors[0].message
+    assert writers == ([True, False] if postgres() else [False])
+    assert state() == before
+
+
+@pytest.mark.parametrize("status", ["submitted", "approved"])
+def test_submitted_or_approved_figures_refuse_a_direct_import(
+    world, rev, writers, copy_lines, status
+):
+    approver = make_user("t-approver", grants=[(Role.APPROVER, world.gddi)])
+    submission = workflow.submit(world.planner, world.f2.pk, Period.objects.for_code("202303").pk)
+    if status == "approved":
+        workflow.approve(approver, submission)
+    before = state()
+    with pytest.raises(ValuesRejected) as caught:
+        load(world.admin, data_value_set(*NEW_ROWS, ("REV", "F2", "202304", "5")))
+    assert [(e.line, e.field) for e in caught.value.errors] == [(2, "period")]
+    assert f"are {status}" in caught.value.errors[0].message
+    assert "F2" in caught.value.errors[0].message and "202303" in caught.value.errors[0].message
+    assert writers == [postgres()]
+    assert state() == before
+
+
+@pytest.mark.parametrize(
+    "data, fmt, line",
+    [
+        (data_value_set(*NEW_ROWS, ("REV", "NOWHERE", "202303", "1")), "json", 3),
+        (data_value_set(*NEW_ROWS)[:-3], "json", None),  # cut short
+        (csv_file(("REV", "202303", "F1", "1"), ("REV", "202303", "F2", "2"),
+                  ("REV", "202303", "GDDI", "2,5")), "csv", 4),
+    ],
+    ids=["unknown-unit", "cut-short", "not-a-number"],
+)  # fmt: skip
+def test_a_direct_import_stopped_by_a_bad_row_or_file_writes_nothing(
+    world, rev, writers, copy_lines, data, fmt, line
+):
+    before = state()
+    with pytest.raises(ValuesRejected) as caught:
+        load(world.admin, data, fmt, chunk_size=16)
+    assert caught.value.errors[0].line == line
+    assert writers == [postgres()]
+    assert state() == before
+    assert load(world.admin, data_value_set(*NEW_ROWS)).created == 2  # the connection is usable
+
+
+def test_a_stream_that_cannot_be_read_again_is_staged(world, rev, writers):
+    class Once(io.BytesIO):
+        def seekable(self):
+            return False
+
+    result = dhis2.import_data_value_sets(world.admin, Once(data_value_set(*NEW_ROWS)), "json")
+    assert writers == [False] and result.created == 2
+    assert rollup_discrepancies() == []
 
 
 # -- access --------------------------------------------------------------------------------------

@@ -26,7 +26,7 @@ import re
 from collections.abc import Iterable, Iterator
 
 from django.conf import settings
-from django.db import transaction
+from django.db import connection, transaction
 from django.db.models import Q
 from django.template.defaultfilters import filesizeformat
 from django.utils import timezone
@@ -486,9 +486,31 @@ def import_data_value_sets(
     if fmt not in FORMATS:
         message = _("Unknown format “%(format)s”: use json or csv.") % {"format": fmt}
         raise values.ValuesRejected([values.RowError(None, _("file"), message)], 1)
-    resolver = values.Resolver(user)
+    if not dry_run and connection.vendor == "postgresql" and _rewindable(stream):
+        # New figures, the usual large import, are copied straight into the values; anything
+        # else is found on the way, and the file is read again and staged.
+        start = stream.tell()
+        try:
+            return _import(user, stream, fmt, False, source_name, chunk_size, direct=True)
+        except values.StagingNeeded:
+            stream.seek(start)
+    return _import(user, stream, fmt, dry_run, source_name, chunk_size, direct=False)
+
+
+def _rewindable(stream) -> bool:
+    try:
+        return bool(stream.seekable())
+    except (AttributeError, OSError, ValueError):
+        return False
+
+
+def _import(user, stream, fmt, dry_run, source_name, chunk_size, direct) -> values.WriteResult:
+    resolver = values.Resolver(user)  # afresh: periods it created may have been rolled back
     with transaction.atomic():
-        writer = values.ValueWriter(user, ValueBatch.Kind.DHIS2, source_name, dry_run=dry_run)
+        writer = values.ValueWriter(
+            user, ValueBatch.Kind.DHIS2, source_name, dry_run=dry_run, direct=direct
+        )
+        resolver.before_query = writer.pause
         raw = _MeteredStream(stream, writer.feed_digest, max_bytes())
         try:
             if fmt == "json":
@@ -497,11 +519,16 @@ def import_data_value_sets(
             else:
                 for line, item, names in _csv_data_values(raw, chunk_size):
                     _stage(writer, resolver, line, item, {}, names)
+            writer.pause()
         except FileProblem as problem:
+            writer.abort()
             errors = [values.RowError(problem.line, _("file"), problem.message), *writer.errors]
             raise values.ValuesRejected(
                 errors[: values.MAX_ERRORS], writer.error_count + 1
             ) from None
+        except BaseException:
+            writer.abort()
+            raise
         result = writer.finish()
         if dry_run:
             transaction.set_rollback(True)
