@@ -44,20 +44,28 @@ class SqlTimer:
             self.calls[key] += 1
 
     def wrap_flush(self, writer_class):
-        original = writer_class._flush
+        """Time the writer's sending of rows: staged, into the temporary table; written
+        directly, the waits for the server's COPY into the values, which runs as Python reads."""
+        for method, label in (
+            ("_flush", "(staging: rows into the temporary table)"),
+            ("pause", "(direct write: waiting for the COPY into performance_value)"),
+            ("_send", "(direct write: waiting for the COPY into performance_value)"),
+        ):
+            setattr(writer_class, method, self._timed(getattr(writer_class, method), label))
 
-        def flush(writer):
+    def _timed(self, original, label):
+        def timed(writer):
+            if self.staging:  # pause() sends the last rows: counted once
+                return original(writer)
             started, self.staging = time.perf_counter(), True
             try:
                 return original(writer)
             finally:
                 self.staging = False
-                self.seconds["(staging: rows into the temporary table)"] += (
-                    time.perf_counter() - started
-                )
-                self.calls["(staging: rows into the temporary table)"] += 1
+                self.seconds[label] += time.perf_counter() - started
+                self.calls[label] += 1
 
-        writer_class._flush = flush
+        return timed
 
     def wrap_commit(self, connection):
         """COMMIT runs the deferred foreign-key checks of every written row: time it too."""

@@ -462,7 +462,9 @@ def section(db, info, results):
     for s in w["csv_import"]["sql"]:
         statement = s["sql"].replace("|", "\\|")
         out.append(f"| {s['seconds']:.1f} | {s['calls']:,} | `{statement}…` |")
-    out.append(f"| {rest:.1f} | — | Python: reading, parsing and resolving the rows, the rest |")
+    out.append(
+        f"| {rest:.1f} | — | Python: reading, parsing and resolving the rows (and formatting them for COPY), the rest |"
+    )
     e = results["exports"]
     out += [
         "",

@@ -517,6 +517,16 @@ def test_what_only_the_staged_write_handles_sends_the_file_through_it(
     assert ValueBatch.objects.filter(kind=ValueBatch.Kind.DHIS2).count() == 1
 
 
+def test_a_plan_period_created_after_its_months_rows_is_summed_once(world, rev, writers):
+    indicator("INVEST", period_type="plan")
+    data = data_value_set(("REV", "F1", "202601", "5"), ("INVEST", "F1", "2026-2030", "100"))
+    result = load(world.admin, data)
+    assert result.created == 2 and rollup_discrepancies() == []
+    plan = ValueRollup.objects.get(indicator=rev, unit=world.f1, period__code="2026-2030")
+    assert (plan.total, plan.value_count) == (5, 1)
+    assert writers == ([True, False] if postgres() else [False])
+
+
 def test_the_same_new_cell_twice_is_named_after_a_direct_attempt(world, rev, writers, copy_lines):
     put(world.admin, ("REV", "F1", "202301", 6))
     writers.clear()

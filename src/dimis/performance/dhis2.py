@@ -10,8 +10,9 @@ DIMIS has no disaggregations: a category or attribute option combination must be
 `default` or DHIS2's default UID. A data value with `deleted: true`, or with an empty value,
 removes the stored figure.
 
-Imports read the file in chunks and stage each data value as soon as it is complete (see
-`values.ValueWriter`), so memory stays flat however large the file; the top-level `period`,
+Imports read the file in chunks and hand each data value to `values.ValueWriter` as soon as it
+is complete (copied straight into the values when the file holds new figures only, staged
+otherwise), so memory stays flat however large the file; the top-level `period`,
 `orgUnit` and `attributeOptionCombo` act as defaults for the data values that follow them (DHIS2
 writes them before `dataValues`). Exports stream from a server-side cursor.
 """

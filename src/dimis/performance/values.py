@@ -6,6 +6,7 @@ checks (duplicates, approved or submitted figures), the difference with what is 
 previous figures into `ValueAudit`, the upsert, the live roll-up deltas into `ValueRollup`, and
 one `ValueBatch` with its change record in the hash chain. Any error: nothing is written.
 A dry run does all of it except the writes and reports exactly what would change.
+A large import of new figures on PostgreSQL skips the staging: see `ValueWriter`'s `direct`.
 """
 
 import contextlib
@@ -308,7 +309,7 @@ class ValueWriter:
         self._now = timezone.now()
         self._name = self._writer_name()
         self._alone = True
-        self._met: set[int] = set()  # periods whose first row has come
+        self._met: dict[int, int] = {}  # period whose first row came: the newest period then
         self._blocked: dict[
             int, dict[int, tuple]
         ] = {}  # period: {unit: (unit code, period code, status)}
@@ -349,6 +350,18 @@ class ValueWriter:
         cursor.execute("SELECT 1 FROM performance_value WHERE period_id = %s LIMIT 1", [period_id])
         if cursor.fetchone():
             raise StagingNeeded("figures stored in a period written")
+        # A period created after rows inside it were copied (a plan period named late in the
+        # file, say) had its roll-up built from the values, those rows among them: the deltas
+        # would add them twice. (Calendar periods are created before the periods inside them.)
+        copied_before = sorted(p for p, newest in self._met.items() if period_id > newest)
+        if copied_before:
+            cursor.execute(
+                "SELECT 1 FROM performance_periodnesting WHERE ancestor_id = %s "
+                f"AND period_id IN ({placeholders(copied_before)}) LIMIT 1",
+                [period_id, *copied_before],
+            )
+            if cursor.fetchone():
+                raise StagingNeeded("a period created around figures already copied")
         cursor.execute(
             "SELECT d.unit_id, u.code, p.code, d.status FROM performance_datasubmission d "
             "JOIN org_orgunit u ON u.id = d.unit_id JOIN performance_period p ON p.id = d.period_id "
@@ -358,7 +371,8 @@ class ValueWriter:
         blocked = {unit_id: rest for unit_id, *rest in cursor.fetchall()}
         if blocked:
             self._blocked[period_id] = blocked
-        self._met.add(period_id)
+        cursor.execute("SELECT MAX(id) FROM performance_period")
+        self._met[period_id] = cursor.fetchone()[0]
 
     def _refuse(self, line, unit_id, period_id) -> bool:
         found = self._blocked[period_id].get(unit_id)
