@@ -580,14 +580,39 @@ def test_a_direct_import_stopped_by_a_bad_row_or_file_writes_nothing(
     assert load(world.admin, data_value_set(*NEW_ROWS)).created == 2  # the connection is usable
 
 
-def test_a_stream_that_cannot_be_read_again_is_staged(world, rev, writers):
-    class Once(io.BytesIO):
-        def seekable(self):
-            return False
+class _Once(io.BytesIO):
+    """A stream that is read once, as a request's body."""
 
-    result = dhis2.import_data_value_sets(world.admin, Once(data_value_set(*NEW_ROWS)), "json")
-    assert writers == [False] and result.created == 2
+    def seekable(self):
+        return False
+
+    def seek(self, *args):
+        raise io.UnsupportedOperation("seek")
+
+
+def test_a_stream_that_cannot_be_read_again_is_spooled_and_written_alike(world, rev, writers):
+    result = dhis2.import_data_value_sets(world.admin, _Once(data_value_set(*NEW_ROWS)), "json")
+    assert writers == [postgres()] and result.created == 2
+    put(world.admin, ("REV", "GDDI", "202303", 9))
+    writers.clear()
+    removal = {"dataElement": "REV", "orgUnit": "GDDI", "period": "202303", "value": ""}
+    data = data_value_set(("REV", "F1", "202304", "3"), removal)
+    result = dhis2.import_data_value_sets(world.admin, _Once(data), "json")
+    assert writers == ([True, False] if postgres() else [False])
+    assert (result.created, result.deleted) == (1, 1)
+    assert result.batch.digest == hashlib.sha256(data).hexdigest()
     assert rollup_discrepancies() == []
+
+
+def test_a_stream_over_the_size_limit_is_refused_without_being_kept_whole(world, rev):
+    data = data_value_set(*NEW_ROWS)
+    with override_settings(DIMIS_DHIS2_MAX_BYTES=len(data) - 1):
+        with pytest.raises(ValuesRejected) as caught:  # noqa: SIM117 (the setting outlives it)
+            dhis2.import_data_value_sets(world.admin, _Once(data + b" " * 10_000), "json")
+        assert "larger than" in caught.value.errors[0].message
+        with dhis2._spooled(_Once(data + b" " * 10_000)) as spooled:
+            assert len(spooled.read()) == len(data)  # the limit and one byte: no more is read
+    assert not Value.objects.exists()
 
 
 # -- access --------------------------------------------------------------------------------------

@@ -18,12 +18,14 @@ writes them before `dataValues`). Exports stream from a server-side cursor.
 """
 
 import codecs
+import contextlib
 import csv
 import decimal
 import io
 import json
 import operator
 import re
+import tempfile
 from collections.abc import Iterable, Iterator
 
 from django.conf import settings
@@ -42,6 +44,7 @@ from .models import Indicator, Period, PeriodNesting, Value, ValueBatch
 
 FORMATS = ("json", "csv")
 CHUNK_SIZE = 1024 * 1024
+SPOOL_IN_MEMORY = 8 * 1024 * 1024  # a request body kept in memory up to this, then on disk
 # One data value (or one other top-level member) longer than this is taken as broken JSON: the
 # parser never holds more than about this much of the file plus a chunk.
 MAX_ELEMENT_CHARS = 1024 * 1024
@@ -487,15 +490,20 @@ def import_data_value_sets(
     if fmt not in FORMATS:
         message = _("Unknown format “%(format)s”: use json or csv.") % {"format": fmt}
         raise values.ValuesRejected([values.RowError(None, _("file"), message)], 1)
-    if not dry_run and connection.vendor == "postgresql" and _rewindable(stream):
-        # New figures, the usual large import, are copied straight into the values; anything
-        # else is found on the way, and the file is read again and staged.
+    if dry_run or connection.vendor != "postgresql":
+        return _import(user, stream, fmt, dry_run, source_name, chunk_size, direct=False)
+    # New figures, the usual large import, are copied straight into the values; anything else
+    # is found on the way, and the file is read again and staged. A stream that cannot be read
+    # twice (a request's body) is spooled to a temporary file first.
+    with contextlib.ExitStack() as stack:
+        if not _rewindable(stream):
+            stream = stack.enter_context(_spooled(stream))
         start = stream.tell()
         try:
             return _import(user, stream, fmt, False, source_name, chunk_size, direct=True)
         except values.StagingNeeded:
             stream.seek(start)
-    return _import(user, stream, fmt, dry_run, source_name, chunk_size, direct=False)
+        return _import(user, stream, fmt, False, source_name, chunk_size, direct=False)
 
 
 def _rewindable(stream) -> bool:
@@ -503,6 +511,23 @@ def _rewindable(stream) -> bool:
         return bool(stream.seekable())
     except (AttributeError, OSError, ValueError):
         return False
+
+
+def _spooled(stream) -> tempfile.SpooledTemporaryFile:
+    """A copy of `stream` that can be read twice: in memory up to SPOOL_IN_MEMORY, then on
+    disk; at most the size limit and one byte more (reading it, the import names the limit)."""
+    spool = tempfile.SpooledTemporaryFile(max_size=SPOOL_IN_MEMORY)  # noqa: SIM115 (the caller's)
+    left = max_bytes() + 1
+    while left > 0:
+        data = stream.read(min(CHUNK_SIZE, left))
+        if not data:
+            break
+        if isinstance(data, str):
+            raise TypeError("the stream must be binary")
+        spool.write(data)
+        left -= len(data)
+    spool.seek(0)
+    return spool
 
 
 def _import(user, stream, fmt, dry_run, source_name, chunk_size, direct) -> values.WriteResult:

@@ -310,9 +310,9 @@ class ValueWriter:
         self._name = self._writer_name()
         self._alone = True
         self._met: dict[int, int] = {}  # period whose first row came: the newest period then
-        self._blocked: dict[
-            int, dict[int, tuple]
-        ] = {}  # period: {unit: (unit code, period code, status)}
+        # Per period, the units whose figures are submitted or approved: (unit code, period
+        # code, status) for the message.
+        self._blocked: dict[int, dict[int, tuple]] = {}
         self._refused: set[tuple[int, int]] = set()
         self._first: list[tuple] = []  # the first rows, which the result shows as its changes
         stamp = self._now.isoformat(sep=" ")
