@@ -361,6 +361,7 @@ def test_rows_after_the_first_are_checked_alike(world, rev):
         (4, "value"),
         (5, "comment"),
     ]
+    assert caught.value.errors[2].message == "at most 500 characters"
     rows = data.split(b"\n")
     good = b"\n".join(rows[:2] + rows[5:])
     result = load(world.admin, good, "csv", dry_run=True)

@@ -791,6 +791,6 @@ def _stage_checked(writer, resolver, line, indicator_code, unit_code, period_cod
             writer.error(line, _("value"), error)
             return
     if comment and len(comment) > MAX_COMMENT:
-        writer.error(line, _("comment"), _("at most 500 characters"))
+        writer.error(line, _("comment"), _("at most %(count)s characters") % {"count": MAX_COMMENT})
         return
     writer.add(line, indicator.id, unit_id, period.id, number, comment or "")  # .pk costs more
