@@ -545,7 +545,7 @@ def _import(user, stream, fmt, dry_run, source_name, chunk_size, direct) -> valu
             else:
                 for line, item, names in _csv_data_values(raw, chunk_size):
                     _stage(writer, resolver, line, item, {}, names)
-            writer.pause()
+            result = writer.finish()
         except FileProblem as problem:
             writer.abort()
             errors = [values.RowError(problem.line, _("file"), problem.message), *writer.errors]
@@ -555,7 +555,6 @@ def _import(user, stream, fmt, dry_run, source_name, chunk_size, direct) -> valu
         except BaseException:
             writer.abort()
             raise
-        result = writer.finish()
         if dry_run:
             transaction.set_rollback(True)
     return result

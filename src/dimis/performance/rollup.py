@@ -83,6 +83,17 @@ def _parents(cursor, written: list[int]) -> tuple[list[tuple[int, int, int]], li
             continue  # no coarser period: no roll-up row
         parent = next((q for q in around if around - {q} == containers.get(q, set())), None)
         parents.append((period_id, parent, 1) if parent else (period_id, period_id, 0))
+    while True:
+        # A period the first step writes (2025's only plan, 2021-2025) that the second step
+        # reaches too (from 2023, inside two overlapping plans) would get two rows: sum those
+        # written periods in the second step instead.
+        reached = {a for _, first, _ in parents for a in containers.get(first, ())}
+        clash = {first for _, first, emit in parents if emit} & reached
+        if not clash:
+            break
+        parents = [
+            (p, p, 0) if emit and first in clash else (p, first, emit) for p, first, emit in parents
+        ]
     rollup_periods = sorted({a for p in written for a in containers.get(p, ())})
     return parents, rollup_periods
 

@@ -30,6 +30,7 @@ from .models import REPORTING_ROLES, Indicator, Period, ValueBatch
 MAX_ERRORS = 100
 FLUSH_ROWS = 5000
 COPY_LINES = 1000  # a direct write's rows sent at once
+ANALYZE_SHARE = 0.1  # a direct write of more rows than this share of the values analyses them
 MAX_COMMENT = 500  # Value.comment's length
 MAX_DIGITS_BEFORE_POINT = 20
 QUANTUM = decimal.Decimal("0.0001")
@@ -226,6 +227,11 @@ STAGING = "dimis_value_staging"
 # two-integer (unit, period) locks), and how many pair locks one write may take.
 ALL_FIGURES_LOCK = 0x44494D4953  # "DIMIS"
 PAIR_LOCKS_AT_MOST = 500
+# Taken by every writer of figures before anything else (before it creates a period or a change
+# record, which lock the change log's head): shared by staged writers, alone by a direct one for
+# its whole reading. A staged writer that waited for the all-figures lock while holding the head
+# would otherwise deadlock with a direct writer that holds that lock and creates a period.
+WRITERS_GATE = 0x44494D4947  # "DIMIG"
 DIFF = "dimis_value_diff"
 
 
@@ -261,6 +267,8 @@ class ValueWriter:
             self._start_direct()
             return
         with connection.cursor() as cursor:
+            if self._postgres:
+                cursor.execute("SELECT pg_advisory_xact_lock_shared(%s)", [WRITERS_GATE])
             cursor.execute(f"DROP TABLE IF EXISTS {STAGING}")
             cursor.execute(f"DROP TABLE IF EXISTS {DIFF}")
             cursor.execute(
@@ -306,30 +314,33 @@ class ValueWriter:
 
     # -- direct ----------------------------------------------------------------------------------
     def _start_direct(self):
-        self._now = timezone.now()
-        self._name = self._writer_name()
-        self._alone = True
-        self._met: dict[int, int] = {}  # period whose first row came: the newest period then
-        # Per period, the units whose figures are submitted or approved: (unit code, period
-        # code, status) for the message.
-        self._blocked: dict[int, dict[int, tuple]] = {}
-        self._refused: set[tuple[int, int]] = set()
-        self._first: list[tuple] = []  # the first rows, which the result shows as its changes
-        stamp = self._now.isoformat(sep=" ")
-        self._suffix = f"\t{_copy_text(self._name)}\t{stamp}\t{stamp}\n"
         self._cursor = connection.cursor()
         # Every figure of the periods written is this write's (see `_meet`): no one else may
         # write figures meanwhile.
+        self._cursor.execute("SELECT pg_advisory_xact_lock(%s)", [WRITERS_GATE])
         self._cursor.execute("SELECT pg_advisory_xact_lock(%s)", [ALL_FIGURES_LOCK])
+        self._now = timezone.now()  # after the wait: the figures are stored after what it awaited
+        self._name = self._writer_name()
+        self._alone = True
+        self._met: dict[int, int] = {}  # period whose first row came: the newest period then
+        self._blocked: dict[int, set[int]] = {}  # period: units whose figures are submitted
+        self._first: list[tuple] = []  # the first rows, which the result shows as its changes
+        stamp = self._now.isoformat(sep=" ")
+        self._suffix = f"\t{_copy_text(self._name)}\t{stamp}\t{stamp}\n"
         self.add = self._add_direct
+        self.error = self._error_direct
+
+    def _error_direct(self, line, field_name, message):
+        # The staged write names every error of the file together, as a dry run of it does.
+        raise StagingNeeded("a row error")
 
     def _add_direct(self, line, indicator_id, unit_id, period_id, value, comment=""):
         if value is None:
             raise StagingNeeded("a removal")
         if period_id not in self._met:
             self._meet(period_id)
-        if period_id in self._blocked and self._refuse(line, unit_id, period_id):
-            return
+        if period_id in self._blocked and unit_id in self._blocked[period_id]:
+            raise StagingNeeded("figures submitted or approved")  # named by the staged write
         # COPY's text format, written here: psycopg's per-row conversion of the two time
         # stamps and the name took longer than reading the row (5 s for a million).
         self._lines.append(
@@ -344,7 +355,7 @@ class ValueWriter:
 
     def _meet(self, period_id):
         """A period's first row: a period with stored figures needs the staged write (which
-        compares them); the units whose figures of it are submitted or approved are refused."""
+        compares them); so do rows of units whose figures of it are submitted or approved."""
         self.pause()
         cursor = self._cursor
         cursor.execute("SELECT 1 FROM performance_value WHERE period_id = %s LIMIT 1", [period_id])
@@ -363,25 +374,15 @@ class ValueWriter:
             if cursor.fetchone():
                 raise StagingNeeded("a period created around figures already copied")
         cursor.execute(
-            "SELECT d.unit_id, u.code, p.code, d.status FROM performance_datasubmission d "
-            "JOIN org_orgunit u ON u.id = d.unit_id JOIN performance_period p ON p.id = d.period_id "
-            "WHERE d.period_id = %s AND d.status <> 'draft'",
+            "SELECT unit_id FROM performance_datasubmission WHERE period_id = %s "
+            "AND status <> 'draft'",
             [period_id],
         )
-        blocked = {unit_id: rest for unit_id, *rest in cursor.fetchall()}
+        blocked = {row[0] for row in cursor.fetchall()}
         if blocked:
             self._blocked[period_id] = blocked
         cursor.execute("SELECT MAX(id) FROM performance_period")
         self._met[period_id] = cursor.fetchone()[0]
-
-    def _refuse(self, line, unit_id, period_id) -> bool:
-        found = self._blocked[period_id].get(unit_id)
-        if found is None:
-            return False
-        if (unit_id, period_id) not in self._refused:  # once per unit and period, as staged
-            self._refused.add((unit_id, period_id))
-            self.error(line, _("period"), _submitted_message(*found))
-        return True
 
     def _send(self):
         if self._copy is None:
@@ -407,43 +408,49 @@ class ValueWriter:
 
     def abort(self):
         """Interrupted: end the COPY under way, if any, so the transaction can roll back."""
-        if self.direct and self._copy is not None:
+        if not self.direct:
+            return
+        if self._copy is not None:
             block, self._copy, self._copy_block = self._copy_block, None, None
             # The server cancels the COPY; the rollback that follows is what counts.
             with contextlib.suppress(psycopg.Error):
                 block.__exit__(StagingNeeded, StagingNeeded("interrupted"), None)
+        self._cursor.close()
 
     def _finish_direct(self) -> WriteResult:
         self.pause()
-        if self.error_count:
-            raise self._rejected()
         result = WriteResult(dry_run=False, created=self.staged)
         result.changes = _changes(
             [(line, i, u, p, None, value) for line, i, u, p, value in self._first]
         )
         result.batch = self._create_batch(result, self._now, self._name)
-        if self.staged:
-            from .rollup import apply_rollup_deltas
+        if not self.staged:
+            return result  # nothing written: no change record, as staged
+        from .rollup import apply_rollup_deltas
 
-            written = sorted(self._met)
-            # Every figure of those periods is new, and this write's (`_meet`).
-            rows = (
-                "(SELECT v.indicator_id, v.unit_id, v.period_id, v.value AS new_value, "
-                "CAST(NULL AS NUMERIC) AS old_value, 1 AS is_new, p.start_date AS period_start "
-                "FROM performance_value v JOIN performance_period p ON p.id = v.period_id "
-                f"WHERE v.period_id IN ({', '.join(str(int(p)) for p in written)}))"
-            )
-            self._cursor.execute("SET LOCAL jit = off")
-            # The planner's statistics predate the rows just written, a fifth of the table or
-            # more in a large import: without them it sorts a million rows to group them.
-            self._cursor.execute("SET LOCAL default_statistics_target = 10")
-            self._cursor.execute("ANALYZE performance_value")
-            apply_rollup_deltas(
-                self._cursor, rows, written, self._now, with_deletions=False, alone=True
-            )
+        cursor = self._cursor
+        cursor.execute("SET LOCAL jit = off")
+        self._analyze_if_grown(cursor)
+        written = sorted(self._met)
+        # Every figure of those periods is new, and this write's (`_meet`).
+        rows = (
+            "(SELECT v.indicator_id, v.unit_id, v.period_id, v.value AS new_value, "
+            "CAST(NULL AS NUMERIC) AS old_value, 1 AS is_new, p.start_date AS period_start "
+            "FROM performance_value v JOIN performance_period p ON p.id = v.period_id "
+            f"WHERE v.period_id IN ({', '.join(str(int(p)) for p in written)}))"
+        )
+        apply_rollup_deltas(cursor, rows, written, self._now, with_deletions=False, alone=True)
         self._record(result.batch)
-        self._cursor.close()
+        cursor.close()
         return result
+
+    def _analyze_if_grown(self, cursor):
+        """Statistics of the values that count the rows just written, when they are many: a
+        planner that has not seen them sorts a million rows on disk to sum them."""
+        cursor.execute("SELECT reltuples FROM pg_class WHERE oid = 'performance_value'::regclass")
+        known = cursor.fetchone()[0]
+        if known < 0 or self.staged > ANALYZE_SHARE * known:
+            cursor.execute("ANALYZE performance_value")
 
     # -- merge -----------------------------------------------------------------------------------
     def finish(self) -> WriteResult:
@@ -679,6 +686,17 @@ class ValueWriter:
         self._record(batch)
 
 
+def _storable(text: str) -> bool:
+    """PostgreSQL's text holds no NUL, and UTF-8 no lone surrogate (JSON can carry both)."""
+    if "\x00" in text:
+        return False
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError:
+        return False
+    return True
+
+
 def _copy_text(text: str) -> str:
     """`text` as a field of COPY's text format."""
     if "\\" in text or "\t" in text or "\n" in text or "\r" in text:
@@ -753,9 +771,17 @@ def write_values(
 def stage_row(writer, resolver, line, indicator_code, unit_code, period_code, value, comment=""):
     """Resolve and check one incoming row; stage it or record why not."""
     # The usual row first, as a large import has it a million times: codes resolved before,
-    # a plain number, a short comment. Anything else takes the checks below.
+    # a plain number, no comment or a short one in ASCII. Anything else takes the checks below.
     known = resolver.resolved(indicator_code, unit_code, period_code)
-    if known and value.__class__ is str and value and (not comment or len(comment) <= MAX_COMMENT):
+    if (
+        known
+        and value.__class__ is str
+        and value
+        and (
+            not comment
+            or (len(comment) <= MAX_COMMENT and comment.isascii() and "\x00" not in comment)
+        )
+    ):
         try:
             number = parse_number(value)
         except ValueError:
@@ -792,5 +818,12 @@ def _stage_checked(writer, resolver, line, indicator_code, unit_code, period_cod
             return
     if comment and len(comment) > MAX_COMMENT:
         writer.error(line, _("comment"), _("at most %(count)s characters") % {"count": MAX_COMMENT})
+        return
+    if comment and not _storable(comment):
+        writer.error(
+            line,
+            _("comment"),
+            _("holds a character that cannot be stored (a NUL, or half of a surrogate pair)"),
+        )
         return
     writer.add(line, indicator.id, unit_id, period.id, number, comment or "")  # .pk costs more
