@@ -117,7 +117,9 @@ def _with_latest(grouped: str, alias: str, source: str, value: str) -> str:
     )
 
 
-def _deltas(cursor, diff_table: str, written: list[int]) -> tuple[str, list[int]]:
+def _deltas(
+    cursor, diff_table: str, written: list[int], unseen: bool = False
+) -> tuple[str, list[int]]:
     """A query of the deltas: per roll-up row touched, the change of sum and count and the
     newest kept value; and the periods of those rows. Builds the first step's table STAGE."""
     postgres = connection.vendor == "postgresql"
@@ -141,7 +143,16 @@ def _deltas(cursor, diff_table: str, written: list[int]) -> tuple[str, list[int]
         "GROUP BY d.indicator_id, d.unit_id, m.parent_id, m.emit"
     )
     first = _with_latest(first, "d", diff_table, "new_value")
+    if postgres and unseen:
+        # Rows the planner's statistics have not seen (it takes them for none): it would sort
+        # a million of them on disk and join each to its period in a loop. Hashing is right
+        # for any number; analysing the values instead takes seconds.
+        cursor.execute("SET LOCAL enable_sort = off")
+        cursor.execute("SET LOCAL enable_nestloop = off")
     cursor.execute(f"CREATE TEMPORARY TABLE {STAGE} AS {first}")
+    if postgres and unseen:
+        cursor.execute("SET LOCAL enable_sort TO DEFAULT")
+        cursor.execute("SET LOCAL enable_nestloop TO DEFAULT")
     if postgres:
         cursor.execute(f"ANALYZE {STAGE}")
     else:
@@ -158,7 +169,13 @@ def _deltas(cursor, diff_table: str, written: list[int]) -> tuple[str, list[int]
 
 
 def apply_rollup_deltas(
-    cursor, diff_table: str, written: list[int], now, with_deletions: bool, alone: bool
+    cursor,
+    diff_table: str,
+    written: list[int],
+    now,
+    with_deletions: bool,
+    alone: bool,
+    unseen: bool = False,
 ):
     """Add a write's differences to the roll-up rows of every period containing the written ones.
 
@@ -166,8 +183,9 @@ def apply_rollup_deltas(
     for a period at or after the row's latest becomes its latest. A writer that runs `alone`
     (SQLite; PostgreSQL under the all-figures lock) updates the rows that exist and inserts the
     others plainly, which is much cheaper for the hundreds of thousands of rows of a large
-    import; concurrent small writers upsert, as two of them may create the same year's row."""
-    deltas, rollup_periods = _deltas(cursor, diff_table, written)
+    import; concurrent small writers upsert, as two of them may create the same year's row.
+    `unseen`: the differences are rows this transaction wrote to a table (the values)."""
+    deltas, rollup_periods = _deltas(cursor, diff_table, written, unseen)
     if rollup_periods:
         _write_deltas(cursor, deltas, rollup_periods, now, alone)
     for table in (STAGE, f"{STAGE}_parent"):

@@ -30,7 +30,6 @@ from .models import REPORTING_ROLES, Indicator, Period, ValueBatch
 MAX_ERRORS = 100
 FLUSH_ROWS = 5000
 COPY_LINES = 1000  # a direct write's rows sent at once
-ANALYZE_SHARE = 0.1  # a direct write of more rows than this share of the values analyses them
 MAX_COMMENT = 500  # Value.comment's length
 MAX_DIGITS_BEFORE_POINT = 20
 QUANTUM = decimal.Decimal("0.0001")
@@ -430,7 +429,6 @@ class ValueWriter:
 
         cursor = self._cursor
         cursor.execute("SET LOCAL jit = off")
-        self._analyze_if_grown(cursor)
         written = sorted(self._met)
         # Every figure of those periods is new, and this write's (`_meet`).
         rows = (
@@ -439,18 +437,12 @@ class ValueWriter:
             "FROM performance_value v JOIN performance_period p ON p.id = v.period_id "
             f"WHERE v.period_id IN ({', '.join(str(int(p)) for p in written)}))"
         )
-        apply_rollup_deltas(cursor, rows, written, self._now, with_deletions=False, alone=True)
+        apply_rollup_deltas(
+            cursor, rows, written, self._now, with_deletions=False, alone=True, unseen=True
+        )
         self._record(result.batch)
         cursor.close()
         return result
-
-    def _analyze_if_grown(self, cursor):
-        """Statistics of the values that count the rows just written, when they are many: a
-        planner that has not seen them sorts a million rows on disk to sum them."""
-        cursor.execute("SELECT reltuples FROM pg_class WHERE oid = 'performance_value'::regclass")
-        known = cursor.fetchone()[0]
-        if known < 0 or self.staged > ANALYZE_SHARE * known:
-            cursor.execute("ANALYZE performance_value")
 
     # -- merge -----------------------------------------------------------------------------------
     def finish(self) -> WriteResult:
