@@ -384,13 +384,14 @@ class ValueWriter:
         self._met[period_id] = cursor.fetchone()[0]
 
     def _send(self):
-        if self._copy is None:
-            self._copy_block = self._cursor.cursor.copy(
-                "COPY performance_value (indicator_id, unit_id, period_id, value, comment, "
-                "stored_by, created, last_updated) FROM STDIN"
-            )
-            self._copy = self._copy_block.__enter__()
-        self._copy.write("".join(self._lines))
+        with connection.wrap_database_errors:  # Django's errors, as from its own cursors
+            if self._copy is None:
+                self._copy_block = self._cursor.cursor.copy(
+                    "COPY performance_value (indicator_id, unit_id, period_id, value, comment, "
+                    "stored_by, created, last_updated) FROM STDIN"
+                )
+                self._copy = self._copy_block.__enter__()
+            self._copy.write("".join(self._lines))
         self._lines.clear()
 
     def pause(self):
@@ -401,9 +402,12 @@ class ValueWriter:
             return
         block, self._copy, self._copy_block = self._copy_block, None, None
         try:
-            block.__exit__(None, None, None)
-        except psycopg.errors.UniqueViolation:
-            raise StagingNeeded("the same cell twice") from None  # staged, it names the rows
+            with connection.wrap_database_errors:
+                block.__exit__(None, None, None)
+        except IntegrityError as error:
+            if isinstance(error.__cause__, psycopg.errors.UniqueViolation):
+                raise StagingNeeded("the same cell twice") from None  # staged, it names the rows
+            raise
 
     def abort(self):
         """Interrupted: end the COPY under way, if any, so the transaction can roll back."""
