@@ -318,6 +318,12 @@ def test_a_dry_run_reports_the_exact_changes_and_leaves_the_database_as_it_was(w
             "categoryOptionCombo",
             "“Prlt0C1RF0s”",
         ),
+        (
+            {"dataElement": "REV", "orgUnit": "F1", "period": "202303", "value": "1",
+             "attributeOptionCombo": ["default"]},
+            "attributeOptionCombo",
+            "“['default']”",
+        ),
     ],
 )  # fmt: skip
 def test_one_bad_row_is_named_and_nothing_is_written(world, rev, bad, field, words):
@@ -330,6 +336,19 @@ def test_one_bad_row_is_named_and_nothing_is_written(world, rev, bad, field, wor
     assert (error.line, error.field) == (3, field)
     assert words in error.message
     assert state() == before
+
+
+def test_combinations_written_loosely_or_at_the_top_level(world, rev):
+    loose = {"dataElement": "REV", "orgUnit": "F1", "period": "202303", "value": "1"}
+    rows = ({**loose, "categoryOptionCombo": " Default "}, ("REV", "F2", "202303", "2"))
+    with pytest.raises(ValuesRejected) as caught:
+        load(world.admin, data_value_set(*rows, attributeOptionCombo="Prlt0C1RF0s"))
+    assert [(e.line, e.field) for e in caught.value.errors] == [
+        (1, "attributeOptionCombo"),
+        (2, "attributeOptionCombo"),
+    ]
+    result = load(world.admin, data_value_set(*rows, attributeOptionCombo=" default "))
+    assert result.created == 2
 
 
 def test_a_bad_csv_row_is_named_by_its_line_in_the_file(world, rev):
