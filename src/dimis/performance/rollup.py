@@ -144,15 +144,18 @@ def _deltas(
     )
     first = _with_latest(first, "d", diff_table, "new_value")
     if postgres and unseen:
-        # Rows the planner's statistics have not seen (it takes them for none): it would sort
-        # a million of them on disk and join each to its period in a loop. Hashing is right
-        # for any number; analysing the values instead takes seconds.
+        # Rows the planner's statistics have not seen (it takes them for none): it would fetch
+        # a million of them in index order, sort them on disk and join each to its period in a
+        # loop. A bitmap scan and hashing are right for any number; analysing the values instead
+        # takes seconds.
         cursor.execute("SET LOCAL enable_sort = off")
         cursor.execute("SET LOCAL enable_nestloop = off")
+        cursor.execute("SET LOCAL enable_indexscan = off")
     cursor.execute(f"CREATE TEMPORARY TABLE {STAGE} AS {first}")
     if postgres and unseen:
         cursor.execute("SET LOCAL enable_sort TO DEFAULT")
         cursor.execute("SET LOCAL enable_nestloop TO DEFAULT")
+        cursor.execute("SET LOCAL enable_indexscan TO DEFAULT")
     if postgres:
         cursor.execute(f"ANALYZE {STAGE}")
     else:
