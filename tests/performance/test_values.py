@@ -1,14 +1,17 @@
 """The one write path for values: checks, dry run, audit trail, change log, access."""
 
 import decimal
+import threading
+import time
 
 import pytest
+from django.db import connection
 
 from dimis.core.changelog import verify_chain
 from dimis.core.models import ChangeRecord
 from dimis.framework.choices import Role
-from dimis.framework.testing import make_user
-from dimis.performance import workflow
+from dimis.framework.testing import build_world, make_user
+from dimis.performance import values, workflow
 from dimis.performance.models import Value, ValueAudit, ValueBatch, ValueRollup
 from dimis.performance.rollup import rollup_discrepancies
 from dimis.performance.values import ValuesRejected, parse_number
@@ -198,3 +201,73 @@ def test_a_large_write_takes_one_lock_for_all_figures(world, rev, monkeypatch):
     assert rollup_discrepancies() == []
     year = ValueRollup.objects.filter(period__code="2023")
     assert {r.unit.code: r.total for r in year.select_related("unit")} == {"F1": 12, "OTHER": 3}
+
+
+# -- concurrent writers (PostgreSQL's locks; SQLite serialises writers itself, and its test
+# database, in memory and shared by threads, refuses a second writer at once) ------------------
+needs_postgres = pytest.mark.skipif(connection.vendor != "postgresql", reason="PostgreSQL's locks")
+
+
+def _attempt(outcome, name, action):
+    try:
+        action()
+        outcome[name] = "ok"
+    except Exception as error:  # noqa: BLE001 (reported by the test's assertion)
+        outcome[name] = f"{type(error).__name__}: {error}"
+
+
+@needs_postgres
+@pytest.mark.django_db(transaction=True)
+def test_a_write_that_creates_a_month_waits_for_a_submission_under_way(monkeypatch):
+    world = build_world()
+    indicator("REV")
+    january = period("202301")
+    submitting, outcome = threading.Event(), {}
+    locked = workflow._locked
+
+    def held_long(unit_id, period_id):  # the submission holds its locks a while
+        found = locked(unit_id, period_id)
+        submitting.set()
+        time.sleep(1)
+        return found
+
+    monkeypatch.setattr(workflow, "_locked", held_long)
+
+    def submit():
+        _attempt(outcome, "submit", lambda: workflow.submit(world.admin, world.f1.pk, january.pk))
+        connection.close()
+
+    submitter = threading.Thread(target=submit)
+    submitter.start()
+    assert submitting.wait(10)
+    rows = [(1, "REV", "F1", "202301", "1", ""), (2, "REV", "F1", "209905", "2", "")]
+    _attempt(outcome, "write", lambda: values.write_values(world.admin, rows))
+    submitter.join(30)
+    assert outcome["submit"] == "ok"
+    assert outcome["write"].startswith("ValuesRejected") and "submitted" in outcome["write"]
+
+
+@needs_postgres
+@pytest.mark.django_db(transaction=True)
+def test_two_grid_saves_one_of_them_a_new_month_both_land(monkeypatch):
+    world = build_world()
+    indicator("REV")
+    put(world.admin, ("REV", "F1", "209906", 1))
+    creating, outcome = threading.Event(), {}
+
+    def new_month():
+        def rows():
+            yield (1, "REV", "F1", "209907", "5", "")  # creates the month, its quarter, …
+            creating.set()
+            time.sleep(1)  # the other save meanwhile reaches its locks
+
+        _attempt(outcome, "new month", lambda: values.write_values(world.admin, rows()))
+        connection.close()
+
+    first = threading.Thread(target=new_month)
+    first.start()
+    assert creating.wait(10)
+    _attempt(outcome, "june", lambda: put(world.admin, ("REV", "F1", "209906", 2)))
+    first.join(30)
+    assert outcome == {"new month": "ok", "june": "ok"}
+    assert rollup_discrepancies() == []

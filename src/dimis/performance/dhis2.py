@@ -542,7 +542,7 @@ def _import(user, stream, fmt, dry_run, source_name, chunk_size, direct) -> valu
         writer = values.ValueWriter(
             user, ValueBatch.Kind.DHIS2, source_name, dry_run=dry_run, direct=direct
         )
-        resolver.before_query = writer.pause
+        writer.attach(resolver)
         raw = _MeteredStream(stream, writer.feed_digest, max_bytes())
         try:
             if fmt == "json":

@@ -186,11 +186,14 @@ class Indicator(ClassifiedMixin, PlanningReferenceModel):
 
 
 class PeriodQuerySet(RestrictedQuerySet):
-    def for_code(self, code: str) -> "Period":
-        """The stored period for a code, created (with its nesting) on first use."""
+    def for_code(self, code: str, before_create=None) -> "Period":
+        """The stored period for a code, created (with its nesting) on first use, after
+        `before_create()` if given (a writer of figures takes its locks there)."""
         parsed = periods.parse(code)
         found = self.filter(code=parsed.code).first()
         if found is None:
+            if before_create is not None:
+                before_create()
             found = Period(code=parsed.code)
             found.save()
         return found

@@ -148,14 +148,15 @@ def _deltas(
         # a million of them in index order, sort them on disk and join each to its period in a
         # loop. A bitmap scan and hashing are right for any number; analysing the values instead
         # takes seconds.
-        cursor.execute("SET LOCAL enable_sort = off")
-        cursor.execute("SET LOCAL enable_nestloop = off")
-        cursor.execute("SET LOCAL enable_indexscan = off")
+        hints = ("enable_sort", "enable_nestloop", "enable_indexscan")
+        cursor.execute("SELECT " + ", ".join(f"current_setting('{h}')" for h in hints))
+        before = cursor.fetchone()
+        for hint in hints:
+            cursor.execute("SELECT set_config(%s, 'off', true)", [hint])
     cursor.execute(f"CREATE TEMPORARY TABLE {STAGE} AS {first}")
     if postgres and unseen:
-        cursor.execute("SET LOCAL enable_sort TO DEFAULT")
-        cursor.execute("SET LOCAL enable_nestloop TO DEFAULT")
-        cursor.execute("SET LOCAL enable_indexscan TO DEFAULT")
+        for hint, value in zip(hints, before, strict=True):
+            cursor.execute("SELECT set_config(%s, %s, true)", [hint, value])
     if postgres:
         cursor.execute(f"ANALYZE {STAGE}")
     else:

@@ -138,6 +138,9 @@ class Resolver:
     def before_query(self):
         """Called before each look-up in the database; a direct writer ends its COPY here."""
 
+    def before_new_period(self):
+        """Called before a period is created; a writer takes the all-figures lock here."""
+
     # Each method first looks the code up as written: a file names the same few codes a
     # million times, and normalising each again would dominate a large import.
     def resolved(self, indicator_code, unit_code, period_code):
@@ -203,7 +206,7 @@ class Resolver:
         if key not in self.periods:
             self.before_query()
             try:
-                self.periods[key] = Period.objects.for_code(key)
+                self.periods[key] = Period.objects.for_code(key, self.before_new_period)
             except periods.PeriodCodeError as error:
                 self.periods[key] = error
         found = self.periods[key]
@@ -260,6 +263,7 @@ class ValueWriter:
         self.direct = direct
         self._copy = self._copy_block = None
         self._lines: list[str] = []  # a direct write's rows not yet sent
+        self._holds_all_figures = direct
         if direct:
             if dry_run or not self._postgres:
                 raise ValueError("a direct write is a PostgreSQL write, not a dry run")
@@ -289,6 +293,23 @@ class ValueWriter:
         self.error_count += 1
         if len(self.errors) < MAX_ERRORS:
             self.errors.append(RowError(line, field_name, str(message)))
+
+    def attach(self, resolver: Resolver):
+        """Let `resolver` end a COPY under way before it queries, and take the all-figures
+        lock before it creates a period (see `lock_all_figures`)."""
+        resolver.before_query = self.pause
+        resolver.before_new_period = self.lock_all_figures
+
+    def lock_all_figures(self):
+        """Take the all-figures lock alone, before this write creates a period: creating one
+        writes a change record, which locks the change log's head until commit, and every
+        other holder of the head (approvals, writers at their end) takes the all-figures lock
+        first. A writer that held the head and then waited for that lock would deadlock."""
+        if self._postgres and not self._holds_all_figures:
+            self.pause()
+            with connection.cursor() as cursor:
+                cursor.execute("SELECT pg_advisory_xact_lock(%s)", [ALL_FIGURES_LOCK])
+            self._holds_all_figures = True
 
     def feed_digest(self, data: bytes):
         """The bytes the rows came from, so the batch names exactly what was imported."""
@@ -487,7 +508,7 @@ class ValueWriter:
         a large one takes that lock alone, exclusively: one lock per pair would fill
         PostgreSQL's lock table (a million values span tens of thousands of pairs)."""
         self._alone = True  # no other writer can run meanwhile
-        if not self._postgres:
+        if not self._postgres or self._holds_all_figures:
             return
         cursor.execute(
             f"SELECT COUNT(*) FROM (SELECT DISTINCT unit_id, period_id FROM {STAGING}) k"
@@ -752,6 +773,7 @@ def write_values(
     resolver = Resolver(user, preload_units=False)
     with transaction.atomic():
         writer = ValueWriter(user, kind, source_name, dry_run=dry_run)
+        writer.attach(resolver)
         if data:
             writer.feed_digest(data)
         for line, indicator_code, unit_code, period_code, value, comment in rows:
@@ -767,16 +789,13 @@ def write_values(
 def stage_row(writer, resolver, line, indicator_code, unit_code, period_code, value, comment=""):
     """Resolve and check one incoming row; stage it or record why not."""
     # The usual row first, as a large import has it a million times: codes resolved before,
-    # a plain number, no comment or a short one in ASCII. Anything else takes the checks below.
+    # a plain number, a short comment. Anything else takes the checks below.
     known = resolver.resolved(indicator_code, unit_code, period_code)
     if (
         known
         and value.__class__ is str
         and value
-        and (
-            not comment
-            or (len(comment) <= MAX_COMMENT and comment.isascii() and "\x00" not in comment)
-        )
+        and (not comment or (len(comment) <= MAX_COMMENT and _storable(comment)))
     ):
         try:
             number = parse_number(value)
