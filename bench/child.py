@@ -43,13 +43,14 @@ class SqlTimer:
             self.seconds[key] += time.perf_counter() - started
             self.calls[key] += 1
 
-    def wrap_flush(self, writer_class):
-        """Time the writer's sending of rows: staged, into the temporary table; written
+    def wrap_sending(self, values):
+        """Time the writers' sending of rows: staged, into the temporary table; written
         directly, the waits for the server's COPY into the values, which runs as Python reads."""
-        for method, label in (
-            ("_flush", "(staging: rows into the temporary table)"),
-            ("pause", "(direct write: waiting for the COPY into performance_value)"),
-            ("_send", "(direct write: waiting for the COPY into performance_value)"),
+        direct = "(direct write: waiting for the COPY into performance_value)"
+        for writer_class, method, label in (
+            (values.ValueWriter, "_flush", "(staging: rows into the temporary table)"),
+            (values.DirectValueWriter, "pause", direct),
+            (values.DirectValueWriter, "_send", direct),
         ):
             setattr(writer_class, method, self._timed(getattr(writer_class, method), label))
 
@@ -104,7 +105,7 @@ def run_import(args):
 
     user = User.objects.get(username=common.REPORTER)
     timer = SqlTimer()
-    timer.wrap_flush(values.ValueWriter)
+    timer.wrap_sending(values)
     timer.wrap_commit(connection)
     profiler = plans = None
     if args.profile:

@@ -445,15 +445,15 @@ def test_an_unknown_format_is_refused():
 
 @pytest.fixture
 def writers(monkeypatch):
-    """The `direct` flag of each writer an import makes, in order."""
+    """For each writer an import makes, in order: whether it writes directly."""
     made = []
+    begin = values.ValueWriter.__init__
 
-    class Recorded(values.ValueWriter):
-        def __init__(self, *args, **kwargs):
-            made.append(kwargs.get("direct", False))
-            super().__init__(*args, **kwargs)
+    def recorded(self, *args, **kwargs):
+        made.append(isinstance(self, values.DirectValueWriter))
+        begin(self, *args, **kwargs)
 
-    monkeypatch.setattr(values, "ValueWriter", Recorded)
+    monkeypatch.setattr(values.ValueWriter, "__init__", recorded)
     return made
 
 

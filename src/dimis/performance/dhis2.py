@@ -539,9 +539,8 @@ def _spooled(stream) -> tempfile.SpooledTemporaryFile:
 def _import(user, stream, fmt, dry_run, source_name, chunk_size, direct) -> values.WriteResult:
     resolver = values.Resolver(user)  # afresh: periods it created may have been rolled back
     with transaction.atomic():
-        writer = values.ValueWriter(
-            user, ValueBatch.Kind.DHIS2, source_name, dry_run=dry_run, direct=direct
-        )
+        writer_class = values.DirectValueWriter if direct else values.ValueWriter
+        writer = writer_class(user, ValueBatch.Kind.DHIS2, source_name, dry_run=dry_run)
         writer.attach(resolver)
         raw = _MeteredStream(stream, writer.feed_digest, max_bytes())
         try:

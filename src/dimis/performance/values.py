@@ -6,7 +6,7 @@ checks (duplicates, approved or submitted figures), the difference with what is 
 previous figures into `ValueAudit`, the upsert, the live roll-up deltas into `ValueRollup`, and
 one `ValueBatch` with its change record in the hash chain. Any error: nothing is written.
 A dry run does all of it except the writes and reports exactly what would change.
-A large import of new figures on PostgreSQL skips the staging: see `ValueWriter`'s `direct`.
+A large import of new figures on PostgreSQL skips the staging: see `DirectValueWriter`.
 """
 
 import contextlib
@@ -239,17 +239,10 @@ DIFF = "dimis_value_diff"
 
 class ValueWriter:
     """Stage rows with `add()` (or report `error()`), then `finish()` inside one transaction,
-    which the caller rolls back if `finish()` raises (it may have written before it refuses).
+    which the caller rolls back if `finish()` raises (it may have written before it refuses),
+    after calling `abort()` if anything else interrupted it."""
 
-    `direct` (PostgreSQL, not a dry run): rows are copied straight into the values as they
-    come, while the caller reads on, instead of staged and then inserted: a large import of
-    new figures writes each row once, and the server's work overlaps the reading. It holds for
-    new figures only; anything else raises StagingNeeded, and the caller rolls back and writes
-    the rows again staged. The caller calls `abort()` if anything else interrupts it."""
-
-    def __init__(
-        self, user, kind: str, source_name: str = "", dry_run: bool = False, direct: bool = False
-    ):
+    def __init__(self, user, kind: str, source_name: str = "", dry_run: bool = False):
         if not connection.in_atomic_block:
             raise RuntimeError("ValueWriter must run inside transaction.atomic()")
         self.user, self.kind, self.source_name, self.dry_run = user, kind, source_name, dry_run
@@ -260,15 +253,10 @@ class ValueWriter:
         self.digest = hashlib.sha256()
         self._buffer: list[tuple] = []
         self._postgres = connection.vendor == "postgresql"
-        self.direct = direct
-        self._copy = self._copy_block = None
-        self._lines: list[str] = []  # a direct write's rows not yet sent
-        self._holds_all_figures = direct
-        if direct:
-            if dry_run or not self._postgres:
-                raise ValueError("a direct write is a PostgreSQL write, not a dry run")
-            self._start_direct()
-            return
+        self._holds_all_figures = False
+        self._begin()
+
+    def _begin(self):
         with connection.cursor() as cursor:
             if self._postgres:
                 cursor.execute("SELECT pg_advisory_xact_lock_shared(%s)", [WRITERS_GATE])
@@ -311,6 +299,12 @@ class ValueWriter:
                 cursor.execute("SELECT pg_advisory_xact_lock(%s)", [ALL_FIGURES_LOCK])
             self._holds_all_figures = True
 
+    def pause(self):
+        """Nothing to end before another statement: a staged write sends its rows whole."""
+
+    def abort(self):
+        """Nothing under way to end before the rollback."""
+
     def feed_digest(self, data: bytes):
         """The bytes the rows came from, so the batch names exactly what was imported."""
         self.digest.update(data)
@@ -332,147 +326,8 @@ class ValueWriter:
                 )
         self._buffer.clear()
 
-    # -- direct ----------------------------------------------------------------------------------
-    def _start_direct(self):
-        self._cursor = connection.cursor()
-        # Every figure of the periods written is this write's (see `_meet`): no one else may
-        # write figures meanwhile.
-        self._cursor.execute("SELECT pg_advisory_xact_lock(%s)", [WRITERS_GATE])
-        self._cursor.execute("SELECT pg_advisory_xact_lock(%s)", [ALL_FIGURES_LOCK])
-        self._now = timezone.now()  # after the wait: the figures are stored after what it awaited
-        self._name = self._writer_name()
-        self._alone = True
-        self._met: dict[int, int] = {}  # period whose first row came: the newest period then
-        self._blocked: dict[int, set[int]] = {}  # period: units whose figures are submitted
-        self._first: list[tuple] = []  # the first rows, which the result shows as its changes
-        stamp = self._now.isoformat(sep=" ")
-        self._suffix = f"\t{_copy_text(self._name)}\t{stamp}\t{stamp}\n"
-        self.add = self._add_direct
-        self.error = self._error_direct
-
-    def _error_direct(self, line, field_name, message):
-        # The staged write names every error of the file together, as a dry run of it does.
-        raise StagingNeeded("a row error")
-
-    def _add_direct(self, line, indicator_id, unit_id, period_id, value, comment=""):
-        if value is None:
-            raise StagingNeeded("a removal")
-        if period_id not in self._met:
-            self._meet(period_id)
-        if period_id in self._blocked and unit_id in self._blocked[period_id]:
-            raise StagingNeeded("figures submitted or approved")  # named by the staged write
-        # COPY's text format, written here: psycopg's per-row conversion of the two time
-        # stamps and the name took longer than reading the row (5 s for a million).
-        self._lines.append(
-            f"{indicator_id}\t{unit_id}\t{period_id}\t{value}\t"
-            f"{_copy_text(comment) if comment else ''}{self._suffix}"
-        )
-        if len(self._lines) >= COPY_LINES:
-            self._send()
-        self.staged += 1
-        if len(self._first) < CHANGES_SHOWN:
-            self._first.append((line, indicator_id, unit_id, period_id, value))
-
-    def _meet(self, period_id):
-        """A period's first row: a period with stored figures needs the staged write (which
-        compares them); so do rows of units whose figures of it are submitted or approved."""
-        self.pause()
-        cursor = self._cursor
-        cursor.execute("SELECT 1 FROM performance_value WHERE period_id = %s LIMIT 1", [period_id])
-        if cursor.fetchone():
-            raise StagingNeeded("figures stored in a period written")
-        # A period created after rows inside it were copied (a plan period named late in the
-        # file, say) had its roll-up built from the values, those rows among them: the deltas
-        # would add them twice. (Calendar periods are created before the periods inside them.)
-        copied_before = sorted(p for p, newest in self._met.items() if period_id > newest)
-        if copied_before:
-            cursor.execute(
-                "SELECT 1 FROM performance_periodnesting WHERE ancestor_id = %s "
-                f"AND period_id IN ({placeholders(copied_before)}) LIMIT 1",
-                [period_id, *copied_before],
-            )
-            if cursor.fetchone():
-                raise StagingNeeded("a period created around figures already copied")
-        cursor.execute(
-            "SELECT unit_id FROM performance_datasubmission WHERE period_id = %s "
-            "AND status <> 'draft'",
-            [period_id],
-        )
-        blocked = {row[0] for row in cursor.fetchall()}
-        if blocked:
-            self._blocked[period_id] = blocked
-        cursor.execute("SELECT MAX(id) FROM performance_period")
-        self._met[period_id] = cursor.fetchone()[0]
-
-    def _send(self):
-        with connection.wrap_database_errors:  # Django's errors, as from its own cursors
-            if self._copy is None:
-                self._copy_block = self._cursor.cursor.copy(
-                    "COPY performance_value (indicator_id, unit_id, period_id, value, comment, "
-                    "stored_by, created, last_updated) FROM STDIN"
-                )
-                self._copy = self._copy_block.__enter__()
-            self._copy.write("".join(self._lines))
-        self._lines.clear()
-
-    def pause(self):
-        """End the COPY under way, so the connection can run other statements."""
-        if self._lines:
-            self._send()
-        if self._copy is None:
-            return
-        block, self._copy, self._copy_block = self._copy_block, None, None
-        try:
-            with connection.wrap_database_errors:
-                block.__exit__(None, None, None)
-        except IntegrityError as error:
-            if isinstance(error.__cause__, psycopg.errors.UniqueViolation):
-                raise StagingNeeded("the same cell twice") from None  # staged, it names the rows
-            raise
-
-    def abort(self):
-        """Interrupted: end the COPY under way, if any, so the transaction can roll back."""
-        if not self.direct:
-            return
-        if self._copy is not None:
-            block, self._copy, self._copy_block = self._copy_block, None, None
-            # The server cancels the COPY; the rollback that follows is what counts.
-            with contextlib.suppress(psycopg.Error):
-                block.__exit__(StagingNeeded, StagingNeeded("interrupted"), None)
-        self._cursor.close()
-
-    def _finish_direct(self) -> WriteResult:
-        self.pause()
-        result = WriteResult(dry_run=False, created=self.staged)
-        result.changes = _changes(
-            [(line, i, u, p, None, value) for line, i, u, p, value in self._first]
-        )
-        result.batch = self._create_batch(result, self._now, self._name)
-        if not self.staged:
-            return result  # nothing written: no change record, as staged
-        from .rollup import apply_rollup_deltas
-
-        cursor = self._cursor
-        cursor.execute("SET LOCAL jit = off")
-        written = sorted(self._met)
-        # Every figure of those periods is new, and this write's (`_meet`).
-        rows = (
-            "(SELECT v.indicator_id, v.unit_id, v.period_id, v.value AS new_value, "
-            "CAST(NULL AS NUMERIC) AS old_value, 1 AS is_new, p.start_date AS period_start "
-            "FROM performance_value v JOIN performance_period p ON p.id = v.period_id "
-            f"WHERE v.period_id IN ({', '.join(str(int(p)) for p in written)}))"
-        )
-        apply_rollup_deltas(
-            cursor, rows, written, self._now, with_deletions=False, alone=True, unseen=True
-        )
-        self._record(result.batch)
-        cursor.close()
-        return result
-
     # -- merge -----------------------------------------------------------------------------------
     def finish(self) -> WriteResult:
-        if self.direct:
-            return self._finish_direct()
         self._flush()
         # On an error the caller's transaction rolls back, and the temporary tables with it
         # (dropping them here would only hide the error behind "transaction aborted").
@@ -540,12 +395,7 @@ class ValueWriter:
             self._check_duplicates(cursor)  # all the file's errors at once
 
     def _stored_in_periods(self, cursor) -> bool:
-        cursor.execute(
-            f"SELECT 1 FROM performance_value WHERE period_id IN ({placeholders(self._periods)}) "
-            "LIMIT 1",
-            self._periods,
-        )
-        return cursor.fetchone() is not None
+        return _figures_stored_in(cursor, self._periods)
 
     def _check_duplicates(self, cursor):
         cursor.execute(
@@ -714,6 +564,14 @@ def _storable(text: str) -> bool:
     return True
 
 
+def _figures_stored_in(cursor, period_ids) -> bool:
+    cursor.execute(
+        f"SELECT 1 FROM performance_value WHERE period_id IN ({placeholders(period_ids)}) LIMIT 1",
+        list(period_ids),
+    )
+    return cursor.fetchone() is not None
+
+
 def _copy_text(text: str) -> str:
     """`text` as a field of COPY's text format."""
     if "\\" in text or "\t" in text or "\n" in text or "\r" in text:
@@ -722,6 +580,150 @@ def _copy_text(text: str) -> str:
 
 
 _COPY_ESCAPES = str.maketrans({"\\": "\\\\", "\t": "\\t", "\n": "\\n", "\r": "\\r"})
+
+
+class DirectValueWriter(ValueWriter):
+    """A write of new figures only (PostgreSQL, not a dry run) that copies each row straight
+    into the values as it comes, while the caller reads on, instead of staging it: each row is
+    written once, and the server's work overlaps the reading. Anything else (a removal, a period
+    with stored figures, a row error, figures submitted or approved, the same cell twice)
+    raises StagingNeeded: the caller rolls back and writes the rows again with a ValueWriter."""
+
+    def _begin(self):
+        if self.dry_run or not self._postgres:
+            raise ValueError("a direct write is a PostgreSQL write, not a dry run")
+        self._holds_all_figures = True
+        self._copy = self._copy_block = None
+        self._lines: list[str] = []  # rows not yet sent
+        self._cursor = connection.cursor()
+        # Every figure of the periods written is this write's (see `_meet`): no one else may
+        # write figures meanwhile.
+        self._cursor.execute("SELECT pg_advisory_xact_lock(%s)", [WRITERS_GATE])
+        self._cursor.execute("SELECT pg_advisory_xact_lock(%s)", [ALL_FIGURES_LOCK])
+        self._now = timezone.now()  # after the wait: the figures are stored after what it awaited
+        self._name = self._writer_name()
+        self._alone = True
+        self._met: dict[int, int] = {}  # period whose first row came: the newest period then
+        self._blocked: dict[int, set[int]] = {}  # period: units whose figures are submitted
+        self._first: list[tuple] = []  # the first rows, which the result shows as its changes
+        stamp = self._now.isoformat(sep=" ")
+        self._suffix = f"\t{_copy_text(self._name)}\t{stamp}\t{stamp}\n"
+
+    def error(self, line, field_name, message):
+        # The staged write names every error of the file together, as a dry run of it does.
+        raise StagingNeeded("a row error")
+
+    def add(self, line, indicator_id, unit_id, period_id, value, comment=""):
+        if value is None:
+            raise StagingNeeded("a removal")
+        if period_id not in self._met:
+            self._meet(period_id)
+        if period_id in self._blocked and unit_id in self._blocked[period_id]:
+            raise StagingNeeded("figures submitted or approved")  # named by the staged write
+        # COPY's text format, written here: psycopg's per-row conversion of the two time
+        # stamps and the name took longer than reading the row (5 s for a million).
+        self._lines.append(
+            f"{indicator_id}\t{unit_id}\t{period_id}\t{value}\t"
+            f"{_copy_text(comment) if comment else ''}{self._suffix}"
+        )
+        if len(self._lines) >= COPY_LINES:
+            self._send()
+        self.staged += 1
+        if len(self._first) < CHANGES_SHOWN:
+            self._first.append((line, indicator_id, unit_id, period_id, value))
+
+    def _meet(self, period_id):
+        """A period's first row: a period with stored figures needs the staged write (which
+        compares them); so do rows of units whose figures of it are submitted or approved."""
+        self.pause()
+        cursor = self._cursor
+        if _figures_stored_in(cursor, [period_id]):
+            raise StagingNeeded("figures stored in a period written")
+        # A period created after rows inside it were copied (a plan period named late in the
+        # file, say) had its roll-up built from the values, those rows among them: the deltas
+        # would add them twice. (Calendar periods are created before the periods inside them.)
+        copied_before = sorted(p for p, newest in self._met.items() if period_id > newest)
+        if copied_before:
+            cursor.execute(
+                "SELECT 1 FROM performance_periodnesting WHERE ancestor_id = %s "
+                f"AND period_id IN ({placeholders(copied_before)}) LIMIT 1",
+                [period_id, *copied_before],
+            )
+            if cursor.fetchone():
+                raise StagingNeeded("a period created around figures already copied")
+        cursor.execute(
+            "SELECT unit_id FROM performance_datasubmission WHERE period_id = %s "
+            "AND status <> 'draft'",
+            [period_id],
+        )
+        blocked = {row[0] for row in cursor.fetchall()}
+        if blocked:
+            self._blocked[period_id] = blocked
+        cursor.execute("SELECT MAX(id) FROM performance_period")
+        self._met[period_id] = cursor.fetchone()[0]
+
+    def _send(self):
+        with connection.wrap_database_errors:  # Django's errors, as from its own cursors
+            if self._copy is None:
+                self._copy_block = self._cursor.cursor.copy(
+                    "COPY performance_value (indicator_id, unit_id, period_id, value, comment, "
+                    "stored_by, created, last_updated) FROM STDIN"
+                )
+                self._copy = self._copy_block.__enter__()
+            self._copy.write("".join(self._lines))
+        self._lines.clear()
+
+    def pause(self):
+        """End the COPY under way, so the connection can run other statements."""
+        if self._lines:
+            self._send()
+        if self._copy is None:
+            return
+        block, self._copy, self._copy_block = self._copy_block, None, None
+        try:
+            with connection.wrap_database_errors:
+                block.__exit__(None, None, None)
+        except IntegrityError as error:
+            if isinstance(error.__cause__, psycopg.errors.UniqueViolation):
+                raise StagingNeeded("the same cell twice") from None  # staged, it names the rows
+            raise
+
+    def abort(self):
+        """Interrupted: end the COPY under way, if any, so the transaction can roll back."""
+        if self._copy is not None:
+            block, self._copy, self._copy_block = self._copy_block, None, None
+            # The server cancels the COPY; the rollback that follows is what counts.
+            with contextlib.suppress(psycopg.Error):
+                block.__exit__(StagingNeeded, StagingNeeded("interrupted"), None)
+        self._cursor.close()
+
+    def finish(self) -> WriteResult:
+        self.pause()
+        result = WriteResult(dry_run=False, created=self.staged)
+        result.changes = _changes(
+            [(line, i, u, p, None, value) for line, i, u, p, value in self._first]
+        )
+        result.batch = self._create_batch(result, self._now, self._name)
+        if not self.staged:
+            return result  # nothing written: no change record, as staged
+        from .rollup import apply_rollup_deltas
+
+        cursor = self._cursor
+        cursor.execute("SET LOCAL jit = off")
+        written = sorted(self._met)
+        # Every figure of those periods is new, and this write's (`_meet`).
+        rows = (
+            "(SELECT v.indicator_id, v.unit_id, v.period_id, v.value AS new_value, "
+            "CAST(NULL AS NUMERIC) AS old_value, 1 AS is_new, p.start_date AS period_start "
+            "FROM performance_value v JOIN performance_period p ON p.id = v.period_id "
+            f"WHERE v.period_id IN ({', '.join(str(int(p)) for p in written)}))"
+        )
+        apply_rollup_deltas(
+            cursor, rows, written, self._now, with_deletions=False, alone=True, unseen=True
+        )
+        self._record(result.batch)
+        cursor.close()
+        return result
 
 
 def _submitted_message(unit: str, period: str, status: str) -> str:
